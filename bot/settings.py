@@ -6,11 +6,11 @@ A wrong value stops start-up with one line naming the setting and what is expect
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 ENV_PREFIX = "SHUANGSUIJI_"
 
@@ -27,8 +27,12 @@ class Settings(BaseSettings):
     evidence_dir: Path = Field(default=Path("var/evidence"))
     timezone: str = Field(default="Asia/Shanghai")
     language: str = Field(default="zh-CN")
-    api_base_url: str = Field(default="", description="custom Bot API URL, e.g. a self-hosted server")
-    proxy_url: str = Field(default="", description="http(s):// or socks5:// proxy to reach Telegram")
+    api_base_url: str = Field(
+        default="", description="custom Bot API URL, e.g. a self-hosted server"
+    )
+    proxy_url: str = Field(
+        default="", description="http(s):// or socks5:// proxy to reach Telegram"
+    )
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     bureau_code: str = Field(default="demo")
     bureau_name: str = Field(default="示例生态环境分局")

@@ -33,7 +33,9 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-async def connect(path: Path | str, *, migrate: bool = True, upto: int | None = None) -> aiosqlite.Connection:
+async def connect(
+    path: Path | str, *, migrate: bool = True, upto: int | None = None
+) -> aiosqlite.Connection:
     """Open the database with WAL and foreign keys on, and apply pending migrations."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)

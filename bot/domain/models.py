@@ -109,7 +109,9 @@ class Entity(BaseModel):
             raise ValueError("an enterprise needs a credit code (统一社会信用代码)")
         if self.credit_code and self.stable_id != self.credit_code:
             raise ValueError("stable_id must equal the credit code when one is given")
-        if self.status is EntityStatus.EXCLUDED and not (self.status_reason and self.status_decided_by):
+        if self.status is EntityStatus.EXCLUDED and not (
+            self.status_reason and self.status_decided_by
+        ):
             raise ValueError("an excluded entity needs status_reason and status_decided_by")
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both latitude and longitude, or neither")
@@ -126,7 +128,7 @@ class Recusal(BaseModel):
 class Inspector(BaseModel):
     """执法检查人员: one person of the 执法检查人员名录库.
 
-    Staff need an enforcement certificate (执法证) to be drawn; experts are drawn from their own pool.
+    Staff need an enforcement certificate (执法证) to be drawn; experts form their own pool.
     `key` is the stable identity: the certificate number, or for experts without one, `expert_id`.
     """
 

@@ -1,0 +1,139 @@
+"""检查对象名录库 storage: entities of a bureau, upserted by stable id (credit code or other id)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.domain.models import Entity
+from storage.db import now_iso
+
+COLUMNS = (
+    "stable_id",
+    "credit_code",
+    "name",
+    "kind",
+    "address",
+    "region",
+    "industry_code",
+    "category",
+    "permit_class",
+    "credit_rating",
+    "positive_list",
+    "tags_json",
+    "status",
+    "status_reason",
+    "status_decided_by",
+    "latitude",
+    "longitude",
+    "last_violation_on",
+    "verified_complaints",
+    "supervised_rectification",
+)
+
+
+@dataclass
+class UpsertCounts:
+    """What an import did: 新增 / 更新 / 未变."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def to_row(e: Entity) -> tuple:
+    """An Entity as a tuple in COLUMNS order."""
+    return (
+        e.stable_id,
+        e.credit_code,
+        e.name,
+        e.kind.value,
+        e.address,
+        e.region,
+        e.industry_code,
+        e.category.value,
+        e.permit_class.value if e.permit_class else None,
+        e.credit_rating,
+        int(e.positive_list),
+        json.dumps(e.tags, ensure_ascii=False, sort_keys=True),
+        e.status.value,
+        e.status_reason,
+        e.status_decided_by,
+        e.latitude,
+        e.longitude,
+        e.last_violation_on.isoformat() if e.last_violation_on else None,
+        e.verified_complaints,
+        int(e.supervised_rectification),
+    )
+
+
+def from_row(row: aiosqlite.Row | tuple) -> Entity:
+    """An Entity from a row selected in COLUMNS order."""
+    d = dict(zip(COLUMNS, tuple(row)[: len(COLUMNS)], strict=True))
+    d["tags"] = json.loads(d.pop("tags_json"))
+    d["positive_list"] = bool(d["positive_list"])
+    d["supervised_rectification"] = bool(d["supervised_rectification"])
+    return Entity.model_validate(d)
+
+
+async def upsert_entities(
+    conn: aiosqlite.Connection, bureau_id: int, entities: Iterable[Entity]
+) -> UpsertCounts:
+    """Insert or update entities by stable id; call inside a transaction."""
+    existing: dict[str, tuple] = {}
+    cols = ", ".join(COLUMNS)
+    async with conn.execute(
+        f"SELECT {cols} FROM entities WHERE bureau_id = ?", (bureau_id,)
+    ) as cur:
+        async for row in cur:
+            existing[row[0]] = tuple(row)
+    counts = UpsertCounts()
+    stamp = now_iso()
+    inserts, updates = [], []
+    for e in entities:
+        row = to_row(e)
+        old = existing.get(e.stable_id)
+        if old is None:
+            inserts.append((bureau_id, *row, stamp))
+            counts.added += 1
+        elif old != row:
+            updates.append((*row[1:], stamp, bureau_id, e.stable_id))
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    marks = ", ".join("?" * (len(COLUMNS) + 2))
+    await conn.executemany(
+        f"INSERT INTO entities (bureau_id, {cols}, updated_at) VALUES ({marks})", inserts
+    )
+    sets = ", ".join(f"{c} = ?" for c in COLUMNS[1:])
+    await conn.executemany(
+        f"UPDATE entities SET {sets}, updated_at = ? WHERE bureau_id = ? AND stable_id = ?", updates
+    )
+    return counts
+
+
+async def list_entities(conn: aiosqlite.Connection, bureau_id: int) -> list[Entity]:
+    """Every entity of the bureau, ordered by stable id."""
+    cols = ", ".join(COLUMNS)
+    sql = f"SELECT {cols} FROM entities WHERE bureau_id = ? ORDER BY stable_id"
+    async with conn.execute(sql, (bureau_id,)) as cur:
+        return [from_row(r) for r in await cur.fetchall()]
+
+
+async def get_entity(conn: aiosqlite.Connection, bureau_id: int, stable_id: str) -> Entity | None:
+    """One entity by stable id, or None."""
+    cols = ", ".join(COLUMNS)
+    sql = f"SELECT {cols} FROM entities WHERE bureau_id = ? AND stable_id = ?"
+    async with conn.execute(sql, (bureau_id, stable_id)) as cur:
+        row = await cur.fetchone()
+    return from_row(row) if row else None
+
+
+async def entity_ids(conn: aiosqlite.Connection, bureau_id: int) -> dict[str, int]:
+    """Map stable id -> row id, for foreign keys from other tables."""
+    sql = "SELECT stable_id, id FROM entities WHERE bureau_id = ?"
+    async with conn.execute(sql, (bureau_id,)) as cur:
+        return {r[0]: int(r[1]) for r in await cur.fetchall()}
