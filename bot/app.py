@@ -1,0 +1,87 @@
+"""Wiring: build the PTB Application, register handlers and jobs, rate limiter, errors."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot.outbox_dispatcher import Dispatcher
+from bot.settings import Settings
+from handlers import registry, start
+from handlers.common import answer, dedupe_update, requires
+from handlers.menu import set_default_menu
+from storage.db import Database
+from storage.users import User
+
+log = logging.getLogger(__name__)
+OUTBOX_INTERVAL = 0.5  # seconds between outbox sweeps
+
+
+@requires()
+async def fallback(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+    """Anything no handler took: strangers are refused (once), users get a hint."""
+    from bot.i18n import t
+
+    await answer(update, t(user.lang, "unknown_input"))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every handler error with its update; never let one update stop the bot."""
+    log.error("error while handling %r", update, exc_info=context.error)
+
+
+def build_application(
+    settings: Settings,
+    db: Database,
+    bureau_id: int,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+) -> Application:
+    """The bot, talking to Telegram, a custom Bot API server, or the emulator."""
+    builder = ApplicationBuilder().token(settings.bot_token or "123456:EMULATOR")
+    base_url = base_url or (f"{settings.api_base_url}/bot" if settings.api_base_url else None)
+    if base_url:
+        builder = builder.base_url(base_url)
+        builder = builder.base_file_url(base_file_url or base_url.replace("/bot", "/file/bot"))
+    proxy = settings.proxy_url or None
+    builder = builder.request(
+        HTTPXRequest(http_version="1.1", proxy=proxy, connection_pool_size=16)
+    )
+    builder = builder.get_updates_request(HTTPXRequest(http_version="1.1", proxy=proxy))
+    builder = builder.rate_limiter(AIORateLimiter(max_retries=3)).post_init(startup)
+    app = builder.build()
+    app.bot_data.update(db=db, settings=settings, bureau_id=bureau_id)
+    app.add_handler(TypeHandler(Update, dedupe_update), group=-1)
+    for handler in [*start.HANDLERS, *registry.HANDLERS]:
+        app.add_handler(handler)
+    app.add_handler(MessageHandler(filters.ALL, fallback), group=1)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def startup(app: Application) -> None:
+    """After initialize(): the default menu (non-essential) and the outbox job.
+
+    PTB calls this from run_polling/run_webhook; the harness calls it itself (PITFALLS).
+    """
+    await set_default_menu(app.bot)
+    dispatcher = Dispatcher(app.bot_data["db"], app.bot)
+    await dispatcher.recover()
+    app.bot_data["dispatcher"] = dispatcher
+
+    async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await dispatcher.run_once()
+
+    app.job_queue.run_repeating(sweep, interval=OUTBOX_INTERVAL, first=0.1, name="outbox")

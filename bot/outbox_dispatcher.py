@@ -1,0 +1,157 @@
+"""The outbox dispatcher (发件箱发送): sends due outbox rows at Telegram's pace, each row once.
+
+Overall pace comes from PTB's AIORateLimiter (30/s, 20/min per group); this adds about one message a
+second per private chat, honours `retry_after` on 429, retries 5xx and time-outs with backoff, marks
+a chat that blocked the bot as undeliverable and tells the coordinators, and splits long texts.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.domain.models import Role
+from bot.i18n import t
+from storage import outbox
+from storage.db import Database, now_iso
+from storage.users import users_with_role
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 4096
+MAX_ATTEMPTS = 8
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Cut `text` into pieces of at most `limit` characters, at line breaks where possible."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > 0 else limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    return [*pieces, text] if text else pieces
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class Dispatcher:
+    """Sends the outbox; `run_once` is called by a repeating job and by tests."""
+
+    def __init__(self, db: Database, bot: Bot, *, per_chat_interval: float = 1.0) -> None:
+        self.db, self.bot = db, bot
+        self.per_chat_interval = per_chat_interval
+        self._next_ok: dict[int, datetime] = {}
+
+    async def recover(self) -> int:
+        """At start-up: rows left `sending` by a crash go back to pending (sent at least once)."""
+        async with self.db.tx() as conn:
+            cur = await conn.execute(
+                "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
+            )
+        return cur.rowcount
+
+    async def run_once(self, now: datetime | None = None, limit: int = 100) -> int:
+        """Send what is due now; returns how many rows were sent."""
+        now = now or datetime.now(UTC)
+        async with self.db.read() as conn:
+            rows = await outbox.due(conn, now, limit)
+        sent = 0
+        for row in rows:
+            if self._next_ok.get(row.chat_id, now) > now:
+                continue
+            sent += await self._send_row(row)
+        return sent
+
+    async def _send_row(self, row: outbox.OutboxRow) -> int:
+        async with self.db.tx() as conn:
+            await outbox.mark(conn, row.id, "sending", attempts=row.attempts + 1)
+        try:
+            message_id = await self._deliver(row)
+        except RetryAfter as exc:
+            return await self._later(row, _seconds(exc.retry_after), f"429 retry_after {exc}")
+        except Forbidden as exc:
+            return await self._undeliverable(row, str(exc))
+        except BadRequest as exc:
+            async with self.db.tx() as conn:
+                await outbox.mark(conn, row.id, "failed", last_error=str(exc))
+            log.error("outbox row %s refused by Telegram: %s", row.id, exc)
+            return 0
+        except (TimedOut, NetworkError) as exc:
+            if row.attempts + 1 >= MAX_ATTEMPTS:
+                async with self.db.tx() as conn:
+                    await outbox.mark(conn, row.id, "failed", last_error=str(exc))
+                return 0
+            return await self._later(row, min(2.0**row.attempts, 300.0), str(exc))
+        now = datetime.now(UTC)
+        self._next_ok[row.chat_id] = now + timedelta(seconds=self.per_chat_interval)
+        async with self.db.tx() as conn:
+            await outbox.mark(conn, row.id, "sent", sent_at=now_iso(), message_id=message_id)
+        return 1
+
+    async def _deliver(self, row: outbox.OutboxRow) -> int:
+        p = row.payload
+        markup = (
+            InlineKeyboardMarkup.de_json(p["reply_markup"], self.bot)
+            if p.get("reply_markup")
+            else None
+        )
+        if row.kind == "document":
+            with Path(p["path"]).open("rb") as fh:
+                msg = await self.bot.send_document(
+                    row.chat_id, fh, filename=p.get("filename"), caption=p.get("caption")
+                )
+            return msg.message_id
+        if row.kind == "photo":
+            with Path(p["path"]).open("rb") as fh:
+                msg = await self.bot.send_photo(row.chat_id, fh, caption=p.get("caption"))
+            return msg.message_id
+        pieces = split_text(p["text"])
+        msg = None
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            msg = await self.bot.send_message(
+                row.chat_id,
+                piece,
+                parse_mode=p.get("parse_mode"),
+                reply_markup=markup if last else None,
+            )
+        return msg.message_id if msg else 0
+
+    async def _later(self, row: outbox.OutboxRow, seconds: float, error: str) -> int:
+        when = datetime.now(UTC) + timedelta(seconds=seconds)
+        self._next_ok[row.chat_id] = when
+        async with self.db.tx() as conn:
+            await outbox.mark(
+                conn,
+                row.id,
+                "pending",
+                last_error=error,
+                not_before=when.isoformat(timespec="seconds"),
+            )
+        return 0
+
+    async def _undeliverable(self, row: outbox.OutboxRow, error: str) -> int:
+        async with self.db.tx() as conn:
+            await outbox.mark(conn, row.id, "undeliverable", last_error=error)
+            bureau = row.payload.get("bureau_id")
+            if bureau is None:
+                async with conn.execute(
+                    "SELECT bureau_id FROM outbox WHERE id = ?", (row.id,)
+                ) as c:
+                    bureau = (await c.fetchone())[0]
+            for coord in await users_with_role(conn, bureau or 0, Role.COORDINATOR):
+                text = t(coord.lang, "undeliverable", chat=row.chat_id, error=error)
+                await outbox.enqueue(
+                    conn,
+                    coord.telegram_id,
+                    {"text": text},
+                    key=f"undeliverable:{row.chat_id}:{coord.id}",
+                    bureau_id=bureau,
+                )
+        return 0
