@@ -1,0 +1,70 @@
+"""Storage: schema from empty, upgrade of an older file, WAL and foreign keys, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from bot.domain.models import Entity
+from storage.bureaus import ensure_bureau
+from storage.db import Database, migrations
+from storage.entities import list_entities, upsert_entities
+
+CODE = "91350100M000100Y43"
+
+
+def tables(path) -> set[str]:
+    with sqlite3.connect(path) as c:
+        return {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+async def test_schema_from_empty(tmp_path):
+    path = tmp_path / "new.db"
+    db = await Database.open(path)
+    await db.close()
+    assert {"bureaus", "entities", "inspectors", "users", "outbox", "audit_log"} <= tables(path)
+    with sqlite3.connect(path) as c:
+        versions = [r[0] for r in c.execute("SELECT version FROM schema_migrations ORDER BY 1")]
+        assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert versions == [v for v, _, _ in migrations()]
+
+
+async def test_upgrade_keeps_data_of_an_older_file(tmp_path):
+    path = tmp_path / "old.db"
+    old = await Database.open(path, upto=1)
+    async with old.tx() as conn:
+        bid = await ensure_bureau(conn, "xs", "徐水")
+        await upsert_entities(conn, bid, [Entity(stable_id=CODE, credit_code=CODE, name="甲厂")])
+    await old.close()
+    assert "strangers" not in tables(path)
+    new = await Database.open(path)
+    async with new.read() as conn:
+        assert [e.name for e in await list_entities(conn, bid)] == ["甲厂"]
+    await new.close()
+    assert "strangers" in tables(path)
+
+
+async def test_foreign_keys_are_enforced(db):
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.tx() as conn:
+            await conn.execute("INSERT INTO departments (bureau_id, name) VALUES (999, 'x')")
+
+
+async def test_failed_transaction_leaves_nothing(db):
+    with pytest.raises(RuntimeError):
+        async with db.tx() as conn:
+            await ensure_bureau(conn, "a", "A")
+            raise RuntimeError("boom")
+    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM bureaus") as cur:
+        assert (await cur.fetchone())[0] == 0
+
+
+async def test_upsert_counts(db):
+    async with db.tx() as conn:
+        bid = await ensure_bureau(conn, "a", "A")
+        e = Entity(stable_id=CODE, credit_code=CODE, name="甲厂")
+        first = await upsert_entities(conn, bid, [e])
+        again = await upsert_entities(conn, bid, [e])
+        changed = await upsert_entities(conn, bid, [e.model_copy(update={"name": "乙厂"})])
+    assert (first.added, again.unchanged, changed.updated) == (1, 1, 1)
