@@ -15,6 +15,7 @@ from bot import __version__
 COMMAND_MODULES = [
     "bot.commands.run",
     "bot.commands.invite",
+    "bot.commands.maintenance",
 ]
 
 

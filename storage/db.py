@@ -123,3 +123,10 @@ class Database:
 def now_iso() -> str:
     """Current UTC time as ISO-8601 text, the storage format for timestamps."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+async def backup_to(source: Path | str, target: Path | str) -> None:
+    """A consistent copy of a live database file (SQLite's online backup API)."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    async with aiosqlite.connect(str(source)) as src, aiosqlite.connect(str(target)) as dst:
+        await src.backup(dst)
