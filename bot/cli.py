@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "bot.commands.run",
     "bot.commands.invite",
     "bot.commands.maintenance",
+    "bot.commands.workdays",
 ]
 
 
