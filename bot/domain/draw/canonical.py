@@ -1,0 +1,41 @@
+"""规范序列化 (canonical serialisation): the one byte form that hashes and comparisons use.
+
+Canonical JSON here is: UTF-8; object keys sorted by Unicode code point; no white space (separators
+"," and ":"); strings as Python's json module writes them with ensure_ascii=False (only '"', '\\'
+and control characters below U+0020 are escaped; \\b \\f \\n \\r \\t by name, the others as \\u00xx
+in lower-case hex); only strings, integers, booleans, null, arrays and objects (no floats).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+
+def _no_floats(value: Any) -> None:
+    if isinstance(value, float):
+        raise TypeError("canonical JSON holds no floats: use integers or strings")
+    if isinstance(value, dict):
+        for v in value.values():
+            _no_floats(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _no_floats(v)
+
+
+def canonical_json(value: Any) -> bytes:
+    """The canonical UTF-8 bytes of a JSON value."""
+    _no_floats(value)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of some bytes, as 64 lower-case hex digits."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def json_hash(value: Any) -> str:
+    """SHA-256 (hex) of the canonical JSON of a value."""
+    return sha256_hex(canonical_json(value))

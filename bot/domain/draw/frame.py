@@ -1,0 +1,179 @@
+"""抽查框架快照 (draw frame): the frozen inputs of one draw.
+
+The item list and quotas (随机抽查事项清单, 抽查比例) are computed elsewhere and mapped into these
+dataclasses. Everything is normalised on construction (sorted, deduplicated, frozen) so that the
+same frame always serialises to the same bytes and hashes to the same snapshot hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from bot.domain.models import InspectorKind
+
+ALGORITHM_VERSION = "ssj-draw/1"
+
+
+def _set(name: str, obj: object, value: object) -> None:
+    object.__setattr__(obj, name, value)
+
+
+def _frozen_map(values: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType({str(k): str(v) for k, v in sorted(values.items())})
+
+
+@dataclass(frozen=True, slots=True)
+class FrameEntity:
+    """检查对象 in the snapshot: its stable id and the attributes the draw may filter on."""
+
+    stable_id: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.stable_id:
+            raise ValueError("an entity needs a stable_id")
+        _set("attributes", self, _frozen_map(self.attributes))
+
+
+@dataclass(frozen=True, slots=True)
+class FrameInspector:
+    """执法检查人员 in the snapshot: what decides whether they may be drawn for a visit."""
+
+    key: str
+    department: str
+    kind: InspectorKind = InspectorKind.STAFF
+    certificate: bool = True
+    active: bool = True
+    expertise: frozenset[str] = frozenset()
+    recused: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.key or not self.department:
+            raise ValueError("an inspector needs a key and a department")
+        _set("kind", self, InspectorKind(self.kind))
+        _set("expertise", self, frozenset(self.expertise))
+        _set("recused", self, frozenset(self.recused))
+
+    def drawable_staff(self) -> bool:
+        """An enforcement inspector who may be drawn at all: staff, 执法证 held, active."""
+        return self.kind is InspectorKind.STAFF and self.certificate and self.active
+
+    def drawable_expert(self) -> bool:
+        """An auxiliary expert who may be drawn at all: expert and active."""
+        return self.kind is InspectorKind.EXPERT and self.active
+
+
+@dataclass(frozen=True, slots=True)
+class FrameGroup:
+    """One target group (抽查对象分组) of an item: quota, eligible entities and the coverage state.
+
+    `target` restricts the group for a 定向抽查 (targeted draw): attribute -> allowed values; an
+    entity is eligible only if every listed attribute has one of the allowed values. Empty: open.
+    `uncovered` are the eligible entities not yet inspected in the current coverage cycle (ids that
+    are not eligible are dropped).
+    """
+
+    group_id: str
+    quota: int
+    eligible: tuple[str, ...]
+    uncovered: frozenset[str] = frozenset()
+    target: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.group_id:
+            raise ValueError("a group needs a group_id")
+        if self.quota < 0:
+            raise ValueError(f"group {self.group_id}: quota must not be negative")
+        eligible = tuple(sorted(set(self.eligible)))
+        _set("eligible", self, eligible)
+        _set("uncovered", self, frozenset(self.uncovered).intersection(eligible))
+        target = {str(k): tuple(sorted(set(v))) for k, v in sorted(self.target.items())}
+        _set("target", self, MappingProxyType(target))
+
+    def matches(self, entity: FrameEntity) -> bool:
+        """Whether an entity passes this group's targeting filter (always true for open draws)."""
+        attrs = entity.attributes
+        return all(attrs.get(k) in allowed for k, allowed in self.target.items())
+
+
+@dataclass(frozen=True, slots=True)
+class FrameItem:
+    """随机抽查事项: one check item, its initiating department (发起部门) and staffing needs."""
+
+    item_id: str
+    department: str
+    groups: tuple[FrameGroup, ...]
+    expertise_required: frozenset[str] = frozenset()
+    inspectors_required: int = 2
+    experts_required: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.item_id or not self.department:
+            raise ValueError("an item needs an item_id and a department")
+        if self.inspectors_required < 1 or self.experts_required < 0:
+            raise ValueError(f"item {self.item_id}: needs at least one inspector")
+        groups = tuple(sorted(self.groups, key=lambda g: g.group_id))
+        _unique((g.group_id for g in groups), f"group id in item {self.item_id}")
+        _set("groups", self, groups)
+        _set("expertise_required", self, frozenset(self.expertise_required))
+
+
+@dataclass(frozen=True, slots=True)
+class CapPolicy:
+    """Per-inspector cap (工作量上限): ceil(seats / eligible inspectors) + slack, per pool."""
+
+    staff_slack: int = 1
+    expert_slack: int = 1
+
+    def __post_init__(self) -> None:
+        if self.staff_slack < 0 or self.expert_slack < 0:
+            raise ValueError("cap slack must not be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class DrawFrame:
+    """The frozen snapshot a draw (摇号) runs on: bureau, period, items, entities, inspectors."""
+
+    bureau: str
+    period: str
+    items: tuple[FrameItem, ...]
+    entities: tuple[FrameEntity, ...]
+    inspectors: tuple[FrameInspector, ...]
+    previous_pairs: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    cap_policy: CapPolicy = CapPolicy()
+    algorithm: str = ALGORITHM_VERSION
+
+    def __post_init__(self) -> None:
+        if not self.bureau or not self.period:
+            raise ValueError("a frame needs a bureau and a period")
+        items = tuple(sorted(self.items, key=lambda i: i.item_id))
+        entities = tuple(sorted(self.entities, key=lambda e: e.stable_id))
+        inspectors = tuple(sorted(self.inspectors, key=lambda i: i.key))
+        _unique((i.item_id for i in items), "item id")
+        _unique((e.stable_id for e in entities), "entity stable id")
+        _unique((i.key for i in inspectors), "inspector key")
+        pairs = {str(k): frozenset(v) for k, v in sorted(self.previous_pairs.items()) if v}
+        _set("items", self, items)
+        _set("entities", self, entities)
+        _set("inspectors", self, inspectors)
+        _set("previous_pairs", self, MappingProxyType(pairs))
+        _check_references(self)
+
+
+def _unique(values: Iterable[str], what: str) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"duplicate {what}: {v!r}")
+        seen.add(v)
+
+
+def _check_references(frame: DrawFrame) -> None:
+    known = {e.stable_id for e in frame.entities}
+    for item in frame.items:
+        for g in item.groups:
+            if not known.issuperset(g.eligible):
+                bad = next(s for s in g.eligible if s not in known)
+                raise ValueError(f"item {item.item_id} group {g.group_id}: unknown entity {bad!r}")

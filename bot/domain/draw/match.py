@@ -1,0 +1,219 @@
+"""匹配执法检查人员 (inspector matching): a team for every visit, visit by visit in PRN order.
+
+For one visit and one kind of inspector (staff, then experts), seat s (0, 1, 2, ...) is filled from
+the *available list* A: the qualified members of the visit's departments (one list per department,
+departments in sorted order, each list in key order, concatenated) that are under the cap, not
+recused for the entity, not already on the team and, while the previous-pair rule is kept and the
+team already holds a member of the entity's previous team, not another member of that team.
+Seats s < number of departments draw from department s's list alone (one per department); the
+rest draw from all of them. The seat goes to A[seat_value(seed, visit, role, s) mod |A|].
+This is RFC 3797's remainder method with SHA-256, run lazily: one hash per seat, never a scan of
+all inspectors.
+
+A visit is first tried under the base cap with the previous-pair rule; if some seat finds A
+empty, the cap is raised by one for this visit only and the visit is tried again from seat 0,
+until every qualified member is under the cap; only then is the previous-pair rule waived and the
+caps tried again from the base. Feasibility was checked beforehand, so the last try succeeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from math import ceil
+
+from bot.domain.draw.frame import DrawFrame
+from bot.domain.draw.needs import Need
+from bot.domain.draw.pools import FenwickPool, ListPool, Pool, locate
+from bot.domain.draw.prn import seat_value
+from bot.domain.draw.result import PAIR_KEPT, PAIR_NONE, PAIR_WAIVED
+from bot.domain.draw.roster import EXPERT_POOL, Roster
+
+ROLE_STAFF = "staff"
+ROLE_EXPERT = "expert"
+
+
+def base_cap(seats: int, eligible: int, slack: int) -> int:
+    """The per-inspector cap: ceil(seats / eligible inspectors) + slack (0 when nothing to do)."""
+    if seats == 0 or eligible == 0:
+        return 0
+    return ceil(seats / eligible) + slack
+
+
+def fill_team(
+    pools: Sequence[Pool],
+    seats: int,
+    draw: Callable[[int], int],
+    recused: set[str],
+    avoid: frozenset[str],
+) -> list[str] | None:
+    """Fill `seats` seats from `pools` (one per department), or None when a seat finds none."""
+    removed: list[tuple[Pool, str]] = []
+
+    def drop(key: str) -> None:
+        for pool in pools:
+            if pool.remove(key):
+                removed.append((pool, key))
+                return
+
+    try:
+        for key in sorted(recused):
+            drop(key)
+        team: list[str] = []
+        for s in range(seats):
+            choice = pools[s : s + 1] if s < len(pools) else pools
+            total = sum(p.total for p in choice)
+            if total == 0:
+                return None
+            key = locate(choice, draw(s) % total)
+            first_avoided = key in avoid and not avoid.intersection(team)
+            team.append(key)
+            drop(key)
+            if first_avoided:
+                for other in sorted(avoid):
+                    drop(other)
+        return team
+    finally:
+        for pool, key in reversed(removed):
+            pool.add(key)
+
+
+class Staffing:
+    """Loads, cap and persistent pools for one kind of inspector (staff or experts)."""
+
+    def __init__(self, roster: Roster, expert: bool, cap: int) -> None:
+        self.roster = roster
+        self.expert = expert
+        self.cap = cap
+        self.loads: dict[str, int] = {}
+        self._pools: dict[tuple[str, frozenset[str]], FenwickPool] = {}
+        self._pools_of: dict[str, list[FenwickPool]] = {}
+
+    def _under(self, cap: int) -> Callable[[str], bool]:
+        return lambda key: self.loads.get(key, 0) < cap
+
+    def base_pools(self, departments: Sequence[str], expertise: frozenset[str]) -> list[Pool]:
+        """The persistent pools (members under the base cap) of the given departments."""
+        return [self._pool(d, expertise) for d in departments]
+
+    def _pool(self, department: str, expertise: frozenset[str]) -> FenwickPool:
+        pool = self._pools.get((department, expertise))
+        if pool is None:
+            members = self.roster.qualified(self.expert, department, expertise)
+            pool = FenwickPool(members, self._under(self.cap))
+            self._pools[(department, expertise)] = pool
+            for key in members:
+                self._pools_of.setdefault(key, []).append(pool)
+        return pool
+
+    def relaxed_pools(
+        self, departments: Sequence[str], expertise: frozenset[str], cap: int
+    ) -> list[Pool]:
+        """Fresh list pools of the members under a raised cap."""
+        under = self._under(cap)
+        return [
+            ListPool([k for k in self.roster.qualified(self.expert, d, expertise) if under(k)])
+            for d in departments
+        ]
+
+    def max_load(self, departments: Sequence[str], expertise: frozenset[str]) -> int:
+        """The highest load among the qualified members of these departments."""
+        keys = (k for d in departments for k in self.roster.qualified(self.expert, d, expertise))
+        return max((self.loads.get(k, 0) for k in keys), default=0)
+
+    def record(self, team: Sequence[str]) -> None:
+        """Count one more visit for each team member; drop those at the cap from the pools."""
+        for key in team:
+            load = self.loads.get(key, 0) + 1
+            self.loads[key] = load
+            if load >= self.cap:
+                for pool in self._pools_of.get(key, ()):
+                    pool.remove(key)
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A staffed part of a visit: members in seat order, the cap used, the pair rule outcome."""
+
+    members: tuple[str, ...]
+    cap: int
+    pair_rule: str
+
+
+def staff_team(
+    state: Staffing,
+    departments: Sequence[str],
+    expertise: frozenset[str],
+    seats: int,
+    draw: Callable[[int], int],
+    recused: set[str],
+    previous: frozenset[str],
+) -> Team:
+    """Try the base cap, then raised caps, keeping the pair rule; then the same without it."""
+    if seats == 0:
+        return Team((), state.cap, PAIR_NONE)
+    rules = (True, False) if previous else (False,)
+    for keep_pair in rules:
+        avoid = previous if keep_pair else frozenset()
+        cap, limit = state.cap, None
+        while True:
+            pools = (
+                state.base_pools(departments, expertise)
+                if cap == state.cap
+                else state.relaxed_pools(departments, expertise, cap)
+            )
+            members = fill_team(pools, seats, draw, recused, avoid)
+            if members is not None:
+                outcome = PAIR_NONE if not previous else PAIR_KEPT if keep_pair else PAIR_WAIVED
+                state.record(members)
+                return Team(tuple(members), cap, outcome)
+            if limit is None:
+                limit = state.max_load(departments, expertise) + 1
+            if cap >= limit:
+                break
+            cap += 1
+    raise RuntimeError("visit cannot be staffed: the feasibility check should have caught it")
+
+
+def staffing_states(frame: DrawFrame, roster: Roster, needs: list[Need]) -> tuple[Staffing, ...]:
+    """The staff and expert states with their base caps."""
+    departments = {d for n in needs for d in n.departments}
+    staff_eligible = sum(len(roster.staff.get(d, [])) for d in departments)
+    staff_seats = sum(n.staff_seats for n in needs)
+    expert_seats = sum(n.expert_seats for n in needs)
+    expert_eligible = len(roster.experts[EXPERT_POOL]) if expert_seats else 0
+    policy = frame.cap_policy
+    return (
+        Staffing(roster, False, base_cap(staff_seats, staff_eligible, policy.staff_slack)),
+        Staffing(roster, True, base_cap(expert_seats, expert_eligible, policy.expert_slack)),
+    )
+
+
+def match_visit(
+    seed: bytes, need: Need, roster: Roster, staff: Staffing, experts: Staffing, previous
+) -> tuple[Team, Team]:
+    """The enforcement team and the experts of one visit."""
+    recused = roster.recused_for(need.entity)
+
+    def draw(role: str) -> Callable[[int], int]:
+        return lambda s: seat_value(seed, need.entity, role, s)
+
+    team = staff_team(
+        staff,
+        need.departments,
+        need.expertise,
+        need.staff_seats,
+        draw(ROLE_STAFF),
+        recused,
+        previous,
+    )
+    helpers = staff_team(
+        experts,
+        (EXPERT_POOL,),
+        need.expert_expertise,
+        need.expert_seats,
+        draw(ROLE_EXPERT),
+        recused,
+        frozenset(),
+    )
+    return team, helpers

@@ -1,0 +1,52 @@
+"""一次检查任务的人员需求 (what one visit needs): departments, expertise, seats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain.draw.frame import DrawFrame, FrameItem
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """What staffing one visit takes.
+
+    - `departments`: the initiating departments (发起部门) of its items, sorted; every enforcement
+      inspector comes from one of them and each of them supplies at least one;
+    - `expertise`: the union of its items' required expertise; every inspector holds all of it;
+    - `staff_seats`: max(largest inspectors_required of its items, number of departments);
+    - `expert_expertise` / `expert_seats`: the same for auxiliary experts, over the items that ask
+      for experts (seats = the largest experts_required; 0 when none asks).
+    """
+
+    entity: str
+    items: tuple[str, ...]
+    departments: tuple[str, ...]
+    expertise: frozenset[str]
+    staff_seats: int
+    expert_expertise: frozenset[str]
+    expert_seats: int
+
+
+def need_for(entity: str, items: Iterable[FrameItem]) -> Need:
+    """The need of a visit to `entity` covering `items`."""
+    items = sorted(items, key=lambda i: i.item_id)
+    departments = tuple(sorted({i.department for i in items}))
+    expertise = frozenset().union(*(i.expertise_required for i in items))
+    expert_items = [i for i in items if i.experts_required > 0]
+    return Need(
+        entity=entity,
+        items=tuple(i.item_id for i in items),
+        departments=departments,
+        expertise=expertise,
+        staff_seats=max(max(i.inspectors_required for i in items), len(departments)),
+        expert_expertise=frozenset().union(*(i.expertise_required for i in expert_items)),
+        expert_seats=max((i.experts_required for i in expert_items), default=0),
+    )
+
+
+def needs_for(frame: DrawFrame, visits: list[tuple[str, list[str]]]) -> list[Need]:
+    """The need of every visit, in visit order."""
+    by_id = {i.item_id: i for i in frame.items}
+    return [need_for(entity, (by_id[i] for i in items)) for entity, items in visits]

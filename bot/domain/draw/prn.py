@@ -1,0 +1,39 @@
+"""永久随机数 (permanent random numbers) and the per-seat inspector hash.
+
+PRN(entity) = SHA-256(seed || UTF-8 stable id), read as a 256-bit big-endian integer. Entities are
+ordered by PRN, then by stable id (a tie is astronomically unlikely but must still be decided).
+Comparing the raw digests byte by byte is the same as comparing the integers, so the engine keeps
+digests and never a float.
+
+Seat hash(visit, role, seat) = SHA-256(seed || enc(visit id) || enc(role) || seat as 4 bytes
+big-endian), read as an integer; it picks an inspector by remainder (see match.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from bot.domain.draw.seed import enc
+
+
+def prn_digests(seed: bytes, stable_ids: Iterable[str]) -> dict[str, bytes]:
+    """Each entity's PRN as its 32-byte digest (big-endian integer order = byte order)."""
+    base = hashlib.sha256(seed)
+    out: dict[str, bytes] = {}
+    for sid in stable_ids:
+        h = base.copy()
+        h.update(sid.encode("utf-8"))
+        out[sid] = h.digest()
+    return out
+
+
+def prn_order(prns: dict[str, bytes]) -> list[str]:
+    """Stable ids in ascending PRN order (ties broken by stable id)."""
+    return sorted(prns, key=lambda sid: (prns[sid], sid))
+
+
+def seat_value(seed: bytes, visit_id: str, role: str, seat: int) -> int:
+    """The random integer that fills one seat of a visit's team."""
+    data = seed + enc(visit_id) + enc(role) + seat.to_bytes(4, "big")
+    return int.from_bytes(hashlib.sha256(data).digest(), "big")
