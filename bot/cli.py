@@ -17,6 +17,8 @@ COMMAND_MODULES = [
     "bot.commands.invite",
     "bot.commands.maintenance",
     "bot.commands.workdays",
+    "bot.commands.verify",
+    "bot.commands.ceremony",
 ]
 
 

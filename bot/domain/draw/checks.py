@@ -82,15 +82,15 @@ def _team_problems(
 ) -> list[str]:
     seats = need.expert_seats if expert else need.staff_seats
     departments = (EXPERT_POOL,) if expert else need.departments
-    expertise = need.expert_expertise if expert else need.expertise
+    expertise = (need.expert_expertise,) if expert else need.expertise
     word = "experts" if expert else "inspectors"
     out = []
     if len(members) != seats or len(set(members)) != len(members):
         out.append(f"{where}: {len(members)} distinct {word} needed {seats}")
     recused = roster.recused_for(need.entity)
     dept_of = {}
-    for d in departments:
-        for key in roster.qualified(expert, d, expertise):
+    for d, r in zip(departments, expertise, strict=True):
+        for key in roster.qualified(expert, d, r):
             dept_of[key] = d
     for key in members:
         if key not in dept_of:

@@ -18,10 +18,10 @@ def _names(expertise: frozenset[str]) -> str:
 
 
 def _department_problem(
-    roster: Roster, need: Need, department: str, available: int
+    roster: Roster, department: str, expertise: frozenset[str], available: int
 ) -> tuple[str, str, str] | None:
     drawable = roster.staff.get(department, [])
-    qualified = roster.qualified(False, department, need.expertise)
+    qualified = roster.qualified(False, department, expertise)
     if not drawable:
         return (
             "no_staff",
@@ -31,9 +31,9 @@ def _department_problem(
     if not qualified:
         return (
             "no_expertise",
-            f"部门「{department}」没有具备业务专长（{_names(need.expertise)}）的执法人员",
+            f"部门「{department}」没有具备业务专长（{_names(expertise)}）的执法人员",
             f"no inspector of department {department} holds expertise "
-            f"({', '.join(sorted(need.expertise))})",
+            f"({', '.join(sorted(expertise))})",
         )
     if not available:
         return (
@@ -45,10 +45,11 @@ def _department_problem(
     return None
 
 
-def _available(roster: Roster, expert: bool, department: str, need: Need) -> int:
-    expertise = need.expert_expertise if expert else need.expertise
+def _available(
+    roster: Roster, expert: bool, department: str, expertise: frozenset[str], entity: str
+) -> int:
     qualified = roster.qualified_set(expert, department, expertise)
-    recused = roster.recused_for(need.entity)
+    recused = roster.recused_for(entity)
     return len(qualified) - sum(1 for k in recused if k in qualified)
 
 
@@ -56,10 +57,10 @@ def staff_problems(roster: Roster, need: Need) -> list[tuple[str, str, str]]:
     """Reasons the enforcement team of one visit cannot be formed (empty if it can)."""
     out = []
     total = 0
-    for d in need.departments:
-        available = _available(roster, False, d, need)
+    for d, expertise in zip(need.departments, need.expertise, strict=True):
+        available = _available(roster, False, d, expertise, need.entity)
         total += available
-        problem = _department_problem(roster, need, d, available)
+        problem = _department_problem(roster, d, expertise, available)
         if problem:
             out.append(problem)
     if not out and total < need.staff_seats:
@@ -78,7 +79,7 @@ def expert_problems(roster: Roster, need: Need) -> list[tuple[str, str, str]]:
     if need.expert_seats == 0:
         return []
     qualified = roster.qualified(True, EXPERT_POOL, need.expert_expertise)
-    available = _available(roster, True, EXPERT_POOL, need)
+    available = _available(roster, True, EXPERT_POOL, need.expert_expertise, need.entity)
     if not roster.experts[EXPERT_POOL]:
         return [("no_experts", "专家库中没有在库专家", "the expert pool has no active expert")]
     if not qualified:

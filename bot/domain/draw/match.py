@@ -2,7 +2,8 @@
 
 For one visit and one kind of inspector (staff, then experts), seat s (0, 1, 2, ...) is filled from
 the *available list* A: the qualified members of the visit's departments (one list per department,
-departments in sorted order, each list in key order, concatenated) that are under the cap, not
+departments in sorted order, each list in key order, concatenated; qualified = drawable and holding
+the expertise the department's items on this visit require) that are under the cap, not
 recused for the entity, not already on the team and, while the previous-pair rule is kept and the
 team already holds a member of the entity's previous team, not another member of that team.
 Seats s < number of departments draw from department s's list alone (one per department); the
@@ -31,6 +32,8 @@ from bot.domain.draw.roster import EXPERT_POOL, Roster
 
 ROLE_STAFF = "staff"
 ROLE_EXPERT = "expert"
+
+Expertise = Sequence[frozenset[str]]  # per department, aligned with the departments
 
 
 def base_cap(seats: int, eligible: int, slack: int) -> int:
@@ -92,9 +95,9 @@ class Staffing:
     def _under(self, cap: int) -> Callable[[str], bool]:
         return lambda key: self.loads.get(key, 0) < cap
 
-    def base_pools(self, departments: Sequence[str], expertise: frozenset[str]) -> list[Pool]:
+    def base_pools(self, departments: Sequence[str], expertise: Expertise) -> list[Pool]:
         """The persistent pools (members under the base cap) of the given departments."""
-        return [self._pool(d, expertise) for d in departments]
+        return [self._pool(d, r) for d, r in zip(departments, expertise, strict=True)]
 
     def _pool(self, department: str, expertise: frozenset[str]) -> FenwickPool:
         pool = self._pools.get((department, expertise))
@@ -106,19 +109,21 @@ class Staffing:
                 self._pools_of.setdefault(key, []).append(pool)
         return pool
 
-    def relaxed_pools(
-        self, departments: Sequence[str], expertise: frozenset[str], cap: int
-    ) -> list[Pool]:
+    def relaxed_pools(self, departments: Sequence[str], expertise: Expertise, cap: int) -> list:
         """Fresh list pools of the members under a raised cap."""
         under = self._under(cap)
         return [
-            ListPool([k for k in self.roster.qualified(self.expert, d, expertise) if under(k)])
-            for d in departments
+            ListPool([k for k in self.roster.qualified(self.expert, d, r) if under(k)])
+            for d, r in zip(departments, expertise, strict=True)
         ]
 
-    def max_load(self, departments: Sequence[str], expertise: frozenset[str]) -> int:
+    def max_load(self, departments: Sequence[str], expertise: Expertise) -> int:
         """The highest load among the qualified members of these departments."""
-        keys = (k for d in departments for k in self.roster.qualified(self.expert, d, expertise))
+        keys = (
+            k
+            for d, r in zip(departments, expertise, strict=True)
+            for k in self.roster.qualified(self.expert, d, r)
+        )
         return max((self.loads.get(k, 0) for k in keys), default=0)
 
     def record(self, team: Sequence[str]) -> None:
@@ -143,7 +148,7 @@ class Team:
 def staff_team(
     state: Staffing,
     departments: Sequence[str],
-    expertise: frozenset[str],
+    expertise: Expertise,
     seats: int,
     draw: Callable[[int], int],
     recused: set[str],
@@ -210,7 +215,7 @@ def match_visit(
     helpers = staff_team(
         experts,
         (EXPERT_POOL,),
-        need.expert_expertise,
+        (need.expert_expertise,),
         need.expert_seats,
         draw(ROLE_EXPERT),
         recused,

@@ -14,7 +14,9 @@ class Need:
 
     - `departments`: the initiating departments (发起部门) of its items, sorted; every enforcement
       inspector comes from one of them and each of them supplies at least one;
-    - `expertise`: the union of its items' required expertise; every inspector holds all of it;
+    - `expertise`: per department (same order), the union of the expertise required by that
+      department's items of this visit; an inspector of the department holds all of it (so on a
+      single-department visit every inspector covers every item);
     - `staff_seats`: max(largest inspectors_required of its items, number of departments);
     - `expert_expertise` / `expert_seats`: the same for auxiliary experts, over the items that ask
       for experts (seats = the largest experts_required; 0 when none asks).
@@ -23,7 +25,7 @@ class Need:
     entity: str
     items: tuple[str, ...]
     departments: tuple[str, ...]
-    expertise: frozenset[str]
+    expertise: tuple[frozenset[str], ...]
     staff_seats: int
     expert_expertise: frozenset[str]
     expert_seats: int
@@ -33,7 +35,10 @@ def need_for(entity: str, items: Iterable[FrameItem]) -> Need:
     """The need of a visit to `entity` covering `items`."""
     items = sorted(items, key=lambda i: i.item_id)
     departments = tuple(sorted({i.department for i in items}))
-    expertise = frozenset().union(*(i.expertise_required for i in items))
+    expertise = tuple(
+        frozenset().union(*(i.expertise_required for i in items if i.department == d))
+        for d in departments
+    )
     expert_items = [i for i in items if i.experts_required > 0]
     return Need(
         entity=entity,
