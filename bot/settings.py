@@ -5,6 +5,7 @@ A wrong value stops start-up with one line naming the setting and what is expect
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -36,6 +37,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     bureau_code: str = Field(default="demo")
     bureau_name: str = Field(default="示例生态环境分局")
+    items_file: Path | None = Field(default=None, description="the item list (随机抽查事项清单)")
+    workdays_override: Path | None = Field(default=None, description="holiday override YAML")
+    quiet_hours: str = Field(default="22:00-07:30", description="no pushes in this local window")
     webhook_url: str = Field(default="")
     webhook_listen: str = Field(default="127.0.0.1")
     webhook_port: int = Field(default=8443, ge=1, le=65535)
@@ -47,6 +51,21 @@ class Settings(BaseSettings):
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("expected an IANA time zone such as Asia/Shanghai") from exc
+        return v
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, v: str) -> str:
+
+        if v and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", v):
+            raise ValueError("expected HH:MM-HH:MM, e.g. 22:00-07:30, or empty for none")
+        return v
+
+    @field_validator("items_file", "workdays_override")
+    @classmethod
+    def _exists(cls, v: Path | None) -> Path | None:
+        if v is not None and not v.is_file():
+            raise ValueError(f"expected an existing file, {v} is not one")
         return v
 
     @field_validator("language")
