@@ -42,7 +42,7 @@ async def template(update: Update, context: ContextTypes.DEFAULT_TYPE, user: Use
     with tempfile.TemporaryDirectory() as tmp:
         for kind in KINDS:
             path = Path(tmp) / f"{kind}-template.xlsx"
-            write_template(kind, path)
+            write_template(path, kind)
             label = t(user.lang, f"import_kind_{kind}")
             with path.open("rb") as fh:
                 await update.effective_chat.send_document(
