@@ -28,7 +28,7 @@ _SIMPLE_TAGS = {
 _ENTITY_RE = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|lt|gt|amp|quot);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ATTR_RE = re.compile(r"""([a-zA-Z_-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
-_TAG_NAME_RE = re.compile(r"[a-zA-Z0-9-]*")
+_TAG_NAME_RE = re.compile(r"[^\s/]*")  # Telegram reports everything up to a space
 
 
 def _byte_offset(src: str, index: int) -> int:
