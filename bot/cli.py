@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "bot.commands.workdays",
     "bot.commands.verify",
     "bot.commands.ceremony",
+    "bot.commands.emulator",
 ]
 
 
