@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "bot.commands.verify",
     "bot.commands.ceremony",
     "bot.commands.emulator",
+    "bot.commands.registry",
 ]
 
 
