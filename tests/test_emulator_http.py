@@ -201,6 +201,8 @@ async def test_callback_query_answered_once_and_expires(emu, http, clock):
     status, body = await call(http, "answerCallbackQuery", callback_query_id="42")
     assert (status, body["description"]) == (400, too_old)
     q2 = await u.tap("确认")
+    with pytest.raises(TimeoutError, match="did not answer the tap on #2"):
+        await u.wait_answer(timeout=0.05)
     clock.t += 16  # past the 15 s a query lives
     status, body = await call(http, "answerCallbackQuery", callback_query_id=q2["id"])
     assert (status, body["description"]) == (400, too_old)

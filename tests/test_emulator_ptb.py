@@ -116,6 +116,7 @@ async def test_a_user_walks_through_the_real_application(emu):
         assert welcome.entities == [{"type": "bold", "offset": 3, "length": 2}]
 
         await u.tap("确认")
+        assert (await u.wait_answer())["text"] == "已收到"
         edited = await u.wait_reply(wait_edit=True)
         assert edited is welcome and edited.text == "已确认" and edited.buttons == []
         assert [e.text for e in welcome.edits] == ["欢迎，检查"]

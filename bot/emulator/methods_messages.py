@@ -211,11 +211,12 @@ def answer_callback_query(emu: BotAPIEmulator, p: dict[str, Any]) -> bool:
     q.answer = {
         "text": p.get("text"), "show_alert": bool(p.get("show_alert")), "url": p.get("url"),
     }
-    if p.get("text"):
-        chat = emu.chats.get(q.chat_id)
-        if chat is not None:
+    chat = emu.chats.get(q.chat_id)
+    if chat is not None:
+        if p.get("text"):
             kind = "alert" if p.get("show_alert") else "toast"
             emu.event(chat, "answer", f"bot {kind}: {p['text']}")
+        chat.wake()  # wait_answer() waits on this even for a silent answer
     return True
 
 

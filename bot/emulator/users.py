@@ -89,6 +89,8 @@ class _ChatView:
 class FakeUser(_ChatView):
     """A person in a private chat with the bot (chat id == user id)."""
 
+    _last_query: CallbackQueryState | None = None
+
     @property
     def id(self) -> int:
         return self._chat.id
@@ -149,6 +151,8 @@ class FakeUser(_ChatView):
 
     async def send(self, text: str, *, reply_to: int | None = None) -> dict[str, Any]:
         """A text message; commands get bot_command entities. Returns the Message dict."""
+        if not text.strip():
+            raise ValueError("Telegram clients do not send empty messages")
         content: dict[str, Any] = {"text": text}
         entities = command_entities(text)
         if entities:
@@ -197,8 +201,28 @@ class FakeUser(_ChatView):
             f"buttons shown: {shown}\n{self.render_transcript()}"
         )
 
+    async def wait_answer(self, timeout: float = 5.0) -> dict[str, Any]:
+        """The bot's answerCallbackQuery to this user's last tap: {text, show_alert, url}."""
+        q = self._last_query
+        if q is None:
+            raise LookupError(f"{self.first_name} has not tapped any button")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while q.answer is None:
+            changed = self._chat.changed
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(
+                    f"the bot did not answer the tap on #{q.message_id} within {timeout}s\n"
+                    f"{self.render_transcript()}"
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), remaining)
+        return q.answer
+
     def _callback(self, msg: BotMessage, label: str, data: str) -> dict[str, Any]:
         q: CallbackQueryState = self._emu.new_callback_query(self.id, msg, data)
+        self._last_query = q
         payload = {
             "id": q.id,
             "from": self.to_dict(),
