@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "bot.commands.ceremony",
     "bot.commands.emulator",
     "bot.commands.registry",
+    "bot.commands.plan",
 ]
 
 

@@ -1,0 +1,247 @@
+"""抽样框: which entities each target group holds in a period, and the quotas a draw must meet.
+
+`frames_for_period` is what a draw needs for one period: per check item, per target group of that
+period's kind, the quota (a floor, rounded up), the eligible entities and those still uncovered
+in the coverage cycle. `Membership` computes group populations once per period and is shared with
+the annual plan (bot.domain.plan). Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
+
+from bot.domain.categories import Classification, classify, off_site_only
+from bot.domain.itemlist import CheckItem, ItemList, Mode, TargetGroup
+from bot.domain.models import Entity, Inspector, InspectorKind
+from bot.domain.periods import Period
+from bot.domain.quotas import (
+    Cycle,
+    PerInspectorRule,
+    QuotaInput,
+    QuotaResult,
+    cycle_of,
+    period_floor,
+    periods_of_year,
+)
+
+
+def active_enforcement_inspectors(inspectors: Iterable[Inspector]) -> int:
+    """在编在岗执法人员: staff who are active and hold an enforcement certificate."""
+    return sum(
+        1 for i in inspectors if i.kind is InspectorKind.STAFF and i.active and i.certificate_no
+    )
+
+
+class QuotaBelowFloor(ValueError):
+    """A raised quota was lower than the floor (or above the population); names the group."""
+
+
+@dataclass(frozen=True)
+class GroupFrame:
+    """One target group of an item in one period, ready for a draw."""
+
+    group_id: str
+    name: str
+    quota: int  # what the draw takes: the floor, or a coordinator's higher figure
+    floor: int  # the rule's minimum, rounded up, capped at the population
+    eligible: tuple[str, ...]  # stable ids in the group, sorted
+    uncovered: tuple[str, ...]  # eligible ids not yet visited in the cycle (all, without a cycle)
+    cycle: Cycle | None
+    formula: str
+
+
+@dataclass(frozen=True)
+class ItemFrame:
+    """One check item in one period: what a visit needs and its groups."""
+
+    item_id: str
+    name: str
+    department: str
+    mode: Mode
+    third_party: bool
+    expertise: frozenset[str]
+    inspectors_required: int
+    experts_required: int
+    groups: tuple[GroupFrame, ...]
+
+    @property
+    def needs_expert(self) -> bool:
+        return self.experts_required > 0
+
+
+@dataclass
+class Membership:
+    """Group populations per period under one item list (cached per period)."""
+
+    item_list: ItemList
+    entities: Sequence[Entity]
+    open_rectifications: Set[str] = frozenset()
+    _cache: dict[Period, dict[tuple[str, str], list[str]]] = field(default_factory=dict)
+    _classes: dict[Period, dict[str, Classification]] = field(default_factory=dict)
+
+    def classes(self, period: Period) -> dict[str, Classification]:
+        """Effective class of every entity as of the period's first day."""
+        if period not in self._classes:
+            rules, rect = self.item_list.categories, self.open_rectifications
+            self._classes[period] = {
+                e.stable_id: classify(e, rules, period.start, rect) for e in self.entities
+            }
+        return self._classes[period]
+
+    def groups(self, period: Period) -> dict[tuple[str, str], list[str]]:
+        """(item id, group id) -> sorted stable ids of the group's entities in `period`."""
+        if period not in self._cache:
+            self._cache[period] = self._compute(period)
+        return self._cache[period]
+
+    def _compute(self, period: Period) -> dict[tuple[str, str], list[str]]:
+        allowed = set(self.item_list.eligible_status)
+        rules = self.item_list.categories
+        classes = self.classes(period)
+        out: dict[tuple[str, str], list[str]] = {
+            (it.id, g.id): [] for it in self.item_list.items for g in it.groups
+        }
+        for e in sorted(self.entities, key=lambda x: x.stable_id):
+            if e.status not in allowed:
+                continue
+            category = classes[e.stable_id].category
+            off_site = off_site_only(e, category, rules)
+            for it in self.item_list.items:
+                if it.mode is Mode.SITE and off_site:
+                    continue
+                g = first_group(it, e, category, period)
+                if g is not None:
+                    out[(it.id, g.id)].append(e.stable_id)
+        return out
+
+
+def first_group(item: CheckItem, entity: Entity, category, period: Period) -> TargetGroup | None:
+    """The first group of `item` whose selector takes `entity` in `period`, or None."""
+    for g in item.groups:
+        if g.selector.matches(entity, category, period.start, period.end):
+            return g
+    return None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One period of a group's year as the plan projects it."""
+
+    period: Period
+    population: int
+    uncovered: int  # before this period's draw
+    cycle: Cycle | None
+    result: QuotaResult
+
+
+def project_group(
+    membership: Membership,
+    item: CheckItem,
+    group: TargetGroup,
+    year: int,
+    staff: int,
+    upto: Period | None = None,
+) -> list[Projection]:
+    """The group's periods of `year` (up to and excluding `upto`), assuming each draw takes
+    uncovered entities first and meets its floor exactly; per_inspector rules carry what earlier
+    periods took, coverage cycles carry who was visited."""
+    out: list[Projection] = []
+    covered: set[str] = set()
+    planned = 0
+    cycle_label = None
+    for period in periods_of_year(group.quota.per, year):
+        if upto is not None and period == upto:
+            break
+        members = membership.groups(period)[(item.id, group.id)]
+        cycle = cycle_of(group.quota, period)
+        if cycle is None or cycle.label != cycle_label:
+            covered = set()
+            cycle_label = cycle.label if cycle else None
+        uncovered = [s for s in members if s not in covered]
+        q = QuotaInput(period, len(members), len(uncovered), staff, planned)
+        result = period_floor(group.quota, q)
+        covered.update(uncovered[: result.quota])
+        planned += result.quota
+        out.append(Projection(period, len(members), len(uncovered), cycle, result))
+    return out
+
+
+def frames_for_period(
+    item_list: ItemList,
+    entities: Sequence[Entity],
+    inspectors: Sequence[Inspector],
+    period: Period,
+    covered: Mapping[str, Set[str]] | None = None,
+    *,
+    open_rectifications: Set[str] = frozenset(),
+    raised: Mapping[tuple[str, str], int] | None = None,
+) -> list[ItemFrame]:
+    """The frames of every item for one period's draw.
+
+    Only groups whose rule runs per `period.kind` take part (a quarterly draw takes the
+    quarterly groups). `covered` maps item id -> stable ids already visited for that item in
+    the current coverage cycle; `raised` maps (item id, group id) -> a quota a coordinator
+    raised, which must not be below the floor nor above the group's population.
+    """
+    membership = Membership(item_list, entities, open_rectifications)
+    staff = active_enforcement_inspectors(inspectors)
+    covered = covered or {}
+    raised = raised or {}
+    frames = []
+    for item in item_list.items:
+        groups = []
+        for g in item.groups:
+            if g.quota.per is not period.kind:
+                continue
+            members = membership.groups(period)[(item.id, g.id)]
+            cycle = cycle_of(g.quota, period)
+            seen = covered.get(item.id, frozenset()) if cycle else frozenset()
+            uncovered = tuple(s for s in members if s not in seen)
+            planned = (
+                sum(
+                    p.result.quota
+                    for p in project_group(membership, item, g, period.year, staff, upto=period)
+                )
+                if isinstance(g.quota, PerInspectorRule)
+                else 0
+            )
+            q = QuotaInput(period, len(members), len(uncovered), staff, planned)
+            result = period_floor(g.quota, q)
+            floor, formula = result.quota, result.formula
+            quota = _raised(raised.get((item.id, g.id)), floor, len(members), item.id, g.id)
+            groups.append(
+                GroupFrame(g.id, g.name, quota, floor, tuple(members), uncovered, cycle, formula)
+            )
+        if groups:
+            frames.append(_item_frame(item, groups))
+    return frames
+
+
+def _raised(value: int | None, floor: int, population: int, item_id: str, group_id: str) -> int:
+    if value is None:
+        return floor
+    if value < floor:
+        raise QuotaBelowFloor(
+            f"{item_id}/{group_id}: quota {value} is below the floor {floor}; it may be raised, "
+            "never lowered"
+        )
+    if value > population:
+        raise QuotaBelowFloor(
+            f"{item_id}/{group_id}: quota {value} is above the group's population {population}"
+        )
+    return value
+
+
+def _item_frame(item: CheckItem, groups: list[GroupFrame]) -> ItemFrame:
+    return ItemFrame(
+        item_id=item.id,
+        name=item.name,
+        department=item.department,
+        mode=item.mode,
+        third_party=item.third_party,
+        expertise=frozenset(item.expertise),
+        inspectors_required=item.inspectors_required,
+        experts_required=item.experts_required,
+        groups=tuple(groups),
+    )
