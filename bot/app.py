@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from telegram import Update
 from telegram.ext import (
@@ -17,14 +18,16 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.outbox_dispatcher import Dispatcher
+from bot.reminder_job import install as install_reminders
 from bot.settings import Settings
-from handlers import registry, start
+from handlers import deadlines, registry, start
 from handlers.common import answer, dedupe_update, requires
 from handlers.menu import set_default_menu
 from storage.db import Database
 from storage.users import User
 
 log = logging.getLogger(__name__)
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta (PTB 22.2+)
 OUTBOX_INTERVAL = 0.5  # seconds between outbox sweeps
 
 
@@ -64,9 +67,9 @@ def build_application(
     app = builder.build()
     app.bot_data.update(db=db, settings=settings, bureau_id=bureau_id)
     app.add_handler(TypeHandler(Update, dedupe_update), group=-1)
-    for handler in [*start.HANDLERS, *registry.HANDLERS]:
+    for handler in [*start.HANDLERS, *registry.HANDLERS, *deadlines.HANDLERS]:
         app.add_handler(handler)
-    app.add_handler(MessageHandler(filters.ALL, fallback), group=1)
+    app.add_handler(MessageHandler(filters.ALL, fallback))  # last of group 0: only if none took it
     app.add_error_handler(on_error)
     return app
 
@@ -85,3 +88,4 @@ async def startup(app: Application) -> None:
         await dispatcher.run_once()
 
     app.job_queue.run_repeating(sweep, interval=OUTBOX_INTERVAL, first=0.1, name="outbox")
+    install_reminders(app)  # deadline rules in bot_data["deadlines"], reminder sweep job

@@ -47,8 +47,6 @@ def roles_text(user: User) -> str:
 
 async def answer(update: Update, text: str, **kwargs: Any) -> None:
     """Reply in the chat of the update (message or button)."""
-    if update.callback_query:
-        await update.callback_query.answer()
     chat = update.effective_chat
     if chat:
         await chat.send_message(text, **kwargs)
@@ -68,7 +66,10 @@ async def refuse_stranger(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 def requires(*roles: Role) -> Callable[[Handler], Callable[..., Awaitable[Any]]]:
-    """Load the user from the database; refuse strangers and anyone lacking all of `roles`."""
+    """Load the user from the database; refuse strangers and anyone lacking all of `roles`.
+
+    Every callback query is answered exactly once, here (Telegram refuses a second answer).
+    """
 
     def wrap(fn: Handler) -> Callable[..., Awaitable[Any]]:
         @functools.wraps(fn)
@@ -82,6 +83,8 @@ def requires(*roles: Role) -> Callable[[Handler], Callable[..., Awaitable[Any]]]
                     await update.callback_query.answer(t(user.lang, "not_allowed"), show_alert=True)
                     return None
                 return await answer(update, t(user.lang, "not_allowed"))
+            if update.callback_query:
+                await update.callback_query.answer()  # once, here; handlers never answer it
             try:
                 return await fn(update, context, user)
             except Refusal as r:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from bot.services.registry_io import import_registry, write_template
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.domain.models import Role
 from bot.i18n import t
 from bot.services import uploads
+from bot.services.registry_io import import_registry, write_template
 from handlers.common import answer, bureau_of, db_of, requires
 from storage.users import User
 
@@ -84,7 +84,6 @@ async def import_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, user
     """Button imp:KIND:UPLOAD: import the remembered upload (only the uploader's, only once)."""
     query = update.callback_query
     _, kind, raw_id = (query.data or "::").split(":", 2)
-    await query.answer()
     if kind not in KINDS or not raw_id.isdigit():
         return
     await query.edit_message_reply_markup(None)

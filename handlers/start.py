@@ -89,10 +89,8 @@ async def lang_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, user: 
     query = update.callback_query
     choice = (query.data or "").split(":", 1)[-1]
     if choice not in LANGS:
-        await query.answer()
         return
     await access.set_language(db_of(context), user, choice)
-    await query.answer()
     await query.edit_message_text(t(choice, "lang_switched"))
     await set_user_menu(context.bot, user)
 
