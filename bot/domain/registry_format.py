@@ -428,7 +428,8 @@ def _validated(model: type[M], fields: dict[str, Any], cols: Sequence[Column]) -
         for err in exc.errors(include_url=False):
             column = header.get(str(err["loc"][0]), "") if err["loc"] else ""
             msg = err["msg"].removeprefix("Value error, ")
-            zh = PYDANTIC_ZH.get(err["type"], "无效：{msg}").format(**err.get("ctx", {}), msg=msg)
+            ctx = {k: cell_text(v) for k, v in err.get("ctx", {}).items()}
+            zh = PYDANTIC_ZH.get(err["type"], "无效：{msg}").format(**ctx, msg=msg)
             problems.append((column, Text(zh, msg)))
         raise RowInvalid(problems) from None
 
