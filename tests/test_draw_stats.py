@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from itertools import combinations
+from pathlib import Path
 
 from bot.domain.draw import DrawResult, FrameGroup, FrameItem, run_draw
 from tests.test_draw_fixtures import entities, frame_of, ids, one_item_frame, secret_for, staff
@@ -208,3 +209,13 @@ def test_shared_prns_merge_items_into_joint_visits() -> None:
     )
     assert f["shared_visits"] < f["independent_visits"]
     assert f["shared_joint_share"] > 2 * f["independent_joint_share"]
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "draw-algorithm.md").read_text("utf-8")
+    shared = (
+        f"| shared PRNs (this algorithm) | {f['shared_visits']:.1f} "
+        f"| {f['shared_joint_share']:.1%} |"
+    )
+    indep = (
+        f"| independent draws per item | {f['independent_visits']:.1f} "
+        f"| {f['independent_joint_share']:.1%} |"
+    )
+    assert shared in doc and indep in doc  # the figures recorded in docs/draw-algorithm.md

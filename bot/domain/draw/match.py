@@ -25,7 +25,7 @@ from math import ceil
 
 from bot.domain.draw.frame import DrawFrame
 from bot.domain.draw.needs import Need
-from bot.domain.draw.pools import FenwickPool, ListPool, Pool, locate
+from bot.domain.draw.pools import FenwickPool, Pool, locate
 from bot.domain.draw.prn import seat_value
 from bot.domain.draw.result import PAIR_KEPT, PAIR_NONE, PAIR_WAIVED
 from bot.domain.draw.roster import EXPERT_POOL, Roster
@@ -82,58 +82,48 @@ def fill_team(
 
 
 class Staffing:
-    """Loads, cap and persistent pools for one kind of inspector (staff or experts)."""
+    """Loads, base cap and pools for one kind of inspector (staff or experts).
+
+    A pool exists per (department, expertise, cap) once some visit needs it: its members are the
+    qualified inspectors in key order, flagged available while their load is under that cap. A
+    load going from L to L + 1 clears the member's flag in the pools of cap L + 1 only, so every
+    pool stays exact without rescans.
+    """
 
     def __init__(self, roster: Roster, expert: bool, cap: int) -> None:
         self.roster = roster
         self.expert = expert
         self.cap = cap
         self.loads: dict[str, int] = {}
-        self._pools: dict[tuple[str, frozenset[str]], FenwickPool] = {}
-        self._pools_of: dict[str, list[FenwickPool]] = {}
+        self._pools: dict[tuple[str, frozenset[str], int], FenwickPool] = {}
+        self._pools_of: dict[str, list[tuple[int, FenwickPool]]] = {}
 
-    def _under(self, cap: int) -> Callable[[str], bool]:
-        return lambda key: self.loads.get(key, 0) < cap
+    def pools(self, departments: Sequence[str], expertise: Expertise, cap: int) -> list[Pool]:
+        """The pools of the given departments under the given cap."""
+        return [self._pool(d, r, cap) for d, r in zip(departments, expertise, strict=True)]
 
-    def base_pools(self, departments: Sequence[str], expertise: Expertise) -> list[Pool]:
-        """The persistent pools (members under the base cap) of the given departments."""
-        return [self._pool(d, r) for d, r in zip(departments, expertise, strict=True)]
-
-    def _pool(self, department: str, expertise: frozenset[str]) -> FenwickPool:
-        pool = self._pools.get((department, expertise))
+    def _pool(self, department: str, expertise: frozenset[str], cap: int) -> FenwickPool:
+        pool = self._pools.get((department, expertise, cap))
         if pool is None:
             members = self.roster.qualified(self.expert, department, expertise)
-            pool = FenwickPool(members, self._under(self.cap))
-            self._pools[(department, expertise)] = pool
+            pool = FenwickPool(members, lambda key: self.loads.get(key, 0) < cap)
+            self._pools[(department, expertise, cap)] = pool
             for key in members:
-                self._pools_of.setdefault(key, []).append(pool)
+                self._pools_of.setdefault(key, []).append((cap, pool))
         return pool
 
-    def relaxed_pools(self, departments: Sequence[str], expertise: Expertise, cap: int) -> list:
-        """Fresh list pools of the members under a raised cap."""
-        under = self._under(cap)
-        return [
-            ListPool([k for k in self.roster.qualified(self.expert, d, r) if under(k)])
-            for d, r in zip(departments, expertise, strict=True)
-        ]
-
-    def max_load(self, departments: Sequence[str], expertise: Expertise) -> int:
-        """The highest load among the qualified members of these departments."""
-        keys = (
-            k
-            for d, r in zip(departments, expertise, strict=True)
-            for k in self.roster.qualified(self.expert, d, r)
-        )
-        return max((self.loads.get(k, 0) for k in keys), default=0)
-
     def record(self, team: Sequence[str]) -> None:
-        """Count one more visit for each team member; drop those at the cap from the pools."""
+        """Count one more visit for each team member; clear them where they reach a cap."""
         for key in team:
             load = self.loads.get(key, 0) + 1
             self.loads[key] = load
-            if load >= self.cap:
-                for pool in self._pools_of.get(key, ()):
+            for cap, pool in self._pools_of.get(key, ()):
+                if cap == load:
                     pool.remove(key)
+
+
+def _uncapped(pools: Sequence[Pool]) -> bool:
+    return all(p.total == len(p.members) for p in pools)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,21 +150,15 @@ def staff_team(
     rules = (True, False) if previous else (False,)
     for keep_pair in rules:
         avoid = previous if keep_pair else frozenset()
-        cap, limit = state.cap, None
+        cap = state.cap
         while True:
-            pools = (
-                state.base_pools(departments, expertise)
-                if cap == state.cap
-                else state.relaxed_pools(departments, expertise, cap)
-            )
+            pools = state.pools(departments, expertise, cap)
             members = fill_team(pools, seats, draw, recused, avoid)
             if members is not None:
                 outcome = PAIR_NONE if not previous else PAIR_KEPT if keep_pair else PAIR_WAIVED
                 state.record(members)
                 return Team(tuple(members), cap, outcome)
-            if limit is None:
-                limit = state.max_load(departments, expertise) + 1
-            if cap >= limit:
+            if _uncapped(pools):
                 break
             cap += 1
     raise RuntimeError("visit cannot be staffed: the feasibility check should have caught it")

@@ -1,14 +1,12 @@
 """候选人池 (candidate pools): inspectors in key order, counted and indexed by position.
 
 A pool answers two questions fast: how many of its members are available, and which one is the
-k-th available in key order. `FenwickPool` does both in O(log n) with a binary indexed tree and is
-what the engine keeps across visits; `ListPool` is the plain list form used when a visit needs a
-relaxed cap. Both give the same answers for the same members, which the tests check.
+k-th available in key order. `FenwickPool` does both in O(log n) with a binary indexed tree, so a
+seat costs one hash and a few tree steps however many inspectors a bureau has.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -16,6 +14,7 @@ from typing import Protocol
 class Pool(Protocol):
     """What team filling needs from a pool."""
 
+    members: list[str]
     total: int
 
     def remove(self, key: str) -> bool: ...
@@ -82,36 +81,6 @@ class FenwickPool:
                 rest -= tree[nxt]
             step >>= 1
         return self.members[pos]
-
-
-class ListPool:
-    """The available members as a plain sorted list."""
-
-    __slots__ = ("keys",)
-
-    def __init__(self, keys: Sequence[str]) -> None:
-        self.keys = sorted(keys)
-
-    @property
-    def total(self) -> int:
-        return len(self.keys)
-
-    def remove(self, key: str) -> bool:
-        """Drop a key; False if it is not in the list."""
-        i = bisect.bisect_left(self.keys, key)
-        if i < len(self.keys) and self.keys[i] == key:
-            del self.keys[i]
-            return True
-        return False
-
-    def add(self, key: str) -> None:
-        """Put a key back in its sorted place."""
-        if key not in self.keys:
-            bisect.insort(self.keys, key)
-
-    def kth(self, k: int) -> str:
-        """The k-th (0-based) key."""
-        return self.keys[k]
 
 
 def locate(pools: Sequence[Pool], k: int) -> str:

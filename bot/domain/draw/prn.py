@@ -29,8 +29,8 @@ def prn_digests(seed: bytes, stable_ids: Iterable[str]) -> dict[str, bytes]:
 
 
 def prn_order(prns: dict[str, bytes]) -> list[str]:
-    """Stable ids in ascending PRN order (ties broken by stable id)."""
-    return sorted(prns, key=lambda sid: (prns[sid], sid))
+    """Stable ids in ascending PRN order (ties broken by stable id: the sort is stable)."""
+    return sorted(sorted(prns), key=prns.__getitem__)
 
 
 def seat_value(seed: bytes, visit_id: str, role: str, seat: int) -> int:

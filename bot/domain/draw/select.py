@@ -8,7 +8,10 @@ too, and each entity gets one visit for all the items that drew it (内部联合
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import replace
+from itertools import compress, islice, repeat
 
 from bot.domain.draw.frame import DrawFrame, FrameEntity, FrameGroup
 from bot.domain.draw.result import Selection
@@ -21,11 +24,13 @@ def effective_eligible(group: FrameGroup, entities: dict[str, FrameEntity]) -> t
     return tuple(s for s in group.eligible if group.matches(entities[s]))
 
 
-def _take(ids: list[str], rank: dict[str, int], order: list[str], count: int) -> list[str]:
-    if count <= 0:
-        return []
-    ranks = sorted(map(rank.__getitem__, ids))
-    return [order[r] for r in ranks[:count]]
+def _mark(marks: bytearray, ids: Iterable[str], rank: dict[str, int], value: int) -> None:
+    deque(map(marks.__setitem__, map(rank.__getitem__, ids), repeat(value)), maxlen=0)
+
+
+def _take(marks: bytearray, order: list[str], count: int) -> list[str]:
+    """The first `count` marked entities in PRN order (the scan stops there)."""
+    return [order[r] for r in islice(compress(range(len(marks)), marks), max(count, 0))]
 
 
 def select_group(
@@ -33,13 +38,16 @@ def select_group(
 ) -> list[str]:
     """The entities one group takes: uncovered first, then covered, each by PRN."""
     count = min(group.quota, len(eligible))
-    if group.uncovered:
-        uncovered = [s for s in eligible if s in group.uncovered]
-        covered = [s for s in eligible if s not in group.uncovered]
-    else:
-        uncovered, covered = [], list(eligible)
-    first = _take(uncovered, rank, order, count)
-    return first + _take(covered, rank, order, count - len(first))
+    uncovered = group.uncovered.intersection(eligible) if group.target else group.uncovered
+    marks = bytearray(len(order))
+    first: list[str] = []
+    if uncovered:
+        _mark(marks, uncovered, rank, 1)
+        first = _take(marks, order, count)
+        marks = bytearray(len(order))
+    _mark(marks, eligible, rank, 1)
+    _mark(marks, uncovered, rank, 0)
+    return first + _take(marks, order, count - len(first))
 
 
 def select_entities(frame: DrawFrame, order: list[str], rank: dict[str, int]) -> list[Selection]:
@@ -50,7 +58,7 @@ def select_entities(frame: DrawFrame, order: list[str], rank: dict[str, int]) ->
         for group in item.groups:
             eligible = effective_eligible(group, by_id)
             taken = select_group(group, eligible, rank, order)
-            uncovered = sum(1 for s in eligible if s in group.uncovered) if group.uncovered else 0
+            uncovered = len(group.uncovered.intersection(eligible)) if group.uncovered else 0
             sel = Selection(item.item_id, group.group_id, group.quota, len(eligible), uncovered, ())
             out.append(replace(sel, selected=tuple(taken)))
     return out
