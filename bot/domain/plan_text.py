@@ -165,6 +165,7 @@ def plan_json(plan: Plan, *, with_entities: bool = False) -> dict[str, Any]:
                 "name": i.item.name,
                 "department": i.item.department,
                 "contents": i.item.contents,
+                "basis": i.item.basis,
                 "mode": i.item.mode.value,
                 "third_party": i.item.third_party,
                 "expertise": list(i.item.expertise),
