@@ -14,6 +14,7 @@ from bot import __version__
 
 COMMAND_MODULES = [
     "bot.commands.run",
+    "bot.commands.demo",
     "bot.commands.invite",
     "bot.commands.maintenance",
     "bot.commands.workdays",

@@ -59,7 +59,9 @@ class LocalBot:
             self.bureau_id = await ensure_bureau(
                 conn, self.settings.bureau_code, self.settings.bureau_name
             )
-        await access.ensure_admins(self.db, self.bureau_id, self.settings.admin_ids)
+        await access.ensure_admins(
+            self.db, self.bureau_id, self.settings.admin_ids, lang=self.settings.language
+        )
         self.app = build_application(
             self.settings,
             self.db,

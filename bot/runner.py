@@ -45,7 +45,7 @@ async def serve(settings: Settings, *, webhook: bool = False) -> int:
     try:
         async with db.tx() as conn:
             bureau_id = await ensure_bureau(conn, settings.bureau_code, settings.bureau_name)
-        await access.ensure_admins(db, bureau_id, settings.admin_ids)
+        await access.ensure_admins(db, bureau_id, settings.admin_ids, lang=settings.language)
         app = build_application(settings, db, bureau_id)
         if not await _initialize(app, settings):
             return 2

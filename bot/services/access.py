@@ -134,12 +134,14 @@ async def set_language(db: Database, user: User, lang: str) -> None:
     user.lang = lang
 
 
-async def ensure_admins(db: Database, bureau_id: int, admin_ids: list[int]) -> None:
+async def ensure_admins(
+    db: Database, bureau_id: int, admin_ids: list[int], *, lang: str = "zh-CN"
+) -> None:
     """Make the configured admin Telegram ids admins (creating their user rows)."""
     async with db.tx() as conn:
         for tg in admin_ids:
             user = await users.get_by_telegram(conn, tg)
             if user is None:
-                await users.create_user(conn, bureau_id, tg, f"admin {tg}", [Role.ADMIN])
+                await users.create_user(conn, bureau_id, tg, f"admin {tg}", [Role.ADMIN], lang=lang)
             elif Role.ADMIN not in user.roles:
                 await users.add_roles(conn, user.id, [Role.ADMIN])
