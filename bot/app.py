@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from telegram import Update
 from telegram.ext import (
@@ -27,7 +26,6 @@ from storage.db import Database
 from storage.users import User
 
 log = logging.getLogger(__name__)
-os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta (PTB 22.2+)
 OUTBOX_INTERVAL = 0.5  # seconds between outbox sweeps
 
 
