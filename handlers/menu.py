@@ -26,8 +26,6 @@ MENU: list[tuple[str, frozenset[Role]]] = [
     ("invite", frozenset({Role.ADMIN})),
     ("import", frozenset({Role.COORDINATOR, Role.ADMIN})),
     ("template", frozenset({Role.COORDINATOR, Role.ADMIN})),
-    ("deadlines", frozenset({Role.INSPECTOR})),
-    ("overdue", frozenset({Role.COORDINATOR, Role.MANAGER})),
 ]
 
 
