@@ -183,6 +183,10 @@ def test_verify_command_exit_codes(drawn, tmp_path, capsys) -> None:
         paths[name].write_bytes(dumps(t))
     assert main(["verify", str(paths["opened"])]) == 0
     assert "verified" in capsys.readouterr().out
+    announced = json_hash(opened["commitment"])
+    assert main(["verify", "--commitment", announced, str(paths["opened"])]) == 0
+    assert main(["verify", "--commitment", "ab" * 32, str(paths["opened"])]) == 1
+    assert "commitment differs from the announced one" in capsys.readouterr().out
     assert main(["verify", str(paths["sealed"])]) == 3
     assert "secret not revealed yet" in capsys.readouterr().out
     bad = copy.deepcopy(opened)

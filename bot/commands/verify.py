@@ -1,5 +1,6 @@
 """`shuangsuiji verify TRANSCRIPT`: 核验摇号记录 — check a draw transcript, re-run it if revealed.
 
+With --commitment HASH the transcript's commitment must be the one announced before the draw.
 Exit codes: 0 every selection and assignment re-computed and identical; 1 something differs
 (each difference is printed); 3 nothing differs, but the secret is not revealed yet, so only the
 hashes, sources, quotas and teams could be checked; 2 the file cannot be read.
@@ -22,6 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Verify a draw transcript (摇号记录核验).",
     )
     p.add_argument("transcript", type=Path, help="the transcript JSON file")
+    p.add_argument(
+        "--commitment",
+        metavar="HASH",
+        help="the commitment hash that was announced before the draw (checked if given)",
+    )
     p.add_argument("--quiet", action="store_true", help="print only failures and the verdict")
     p.set_defaults(func=_run)
 
@@ -43,7 +49,7 @@ def _run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"无法读取 / cannot read {args.transcript}: {exc}", file=sys.stderr)
         return 2
-    report = verify(transcript)
+    report = verify(transcript, args.commitment)
     if not args.quiet:
         for line in report.passed:
             print(f"ok    {line}")

@@ -107,6 +107,8 @@ def check_teams(frame: DrawFrame, result: dict) -> list[str]:
     roster = Roster(frame)
     by_item = {i.item_id: i for i in frame.items}
     visits = result.get("visits", [])
+    if any(not v["items"] or not set(v["items"]) <= set(by_item) for v in visits):
+        return ["result.visits: a visit has no items or an item the frame does not have"]
     needs = [need_for(v["entity"], [by_item[i] for i in v["items"]]) for v in visits]
     out = check_caps(frame, roster, needs, result)
     loads: dict[str, int] = {}
@@ -163,5 +165,5 @@ def check_result(frame: DrawFrame, result: dict) -> list[str]:
             + check_visits(frame, result)
             + check_teams(frame, result)
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return [f"result: malformed ({exc!r})"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.domain.draw.canonical import json_hash
 from bot.domain.draw.feasibility import problems
 from bot.domain.draw.frame import DrawFrame
 from bot.domain.draw.match import match_visit, staffing_states
@@ -35,6 +36,11 @@ class Commitment:
     snapshot_hash: str
     secret_hash: str
     public_sources: tuple[str, ...]
+
+    @property
+    def commitment_hash(self) -> str:
+        """The one value to announce with the commitment: SHA-256 of its canonical JSON."""
+        return json_hash(self.to_json())
 
     def to_json(self) -> dict:
         """The commitment as a JSON object (see docs/draw-algorithm.md)."""

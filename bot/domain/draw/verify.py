@@ -1,8 +1,10 @@
 """核验 (verify): check a transcript; after the reveal, re-run the draw and compare.
 
 Before the reveal only what needs no secret is checked (hashes, sources, quotas, teams); the
-report is then `complete=False`. After the reveal the draw is re-run from the snapshot, the secret
-and the public sources, and the canonical result must be byte-identical to the recorded one.
+report is then `complete=False`. The commitment itself can only be checked against what was
+announced: pass the announced commitment hash (SHA-256 of the commitment's canonical JSON).
+After the reveal the draw is re-run from the snapshot, the secret and the public sources, and the
+canonical result must be byte-identical to the recorded one.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class VerifyReport:
     passed: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     complete: bool = False
+    commitment_hash: str = ""
 
     @property
     def ok(self) -> bool:
@@ -145,13 +148,28 @@ def _rerun(frame: DrawFrame, secret: bytes, values: list[str], t: dict, report: 
     report.failures.extend(f"re-run differs at {line}" for line in differences)
 
 
-def verify(transcript: dict) -> VerifyReport:
-    """Check a transcript as far as possible; see the module docstring."""
+def _check_commitment(t: dict, announced: str | None, report: VerifyReport) -> None:
+    found = json_hash(t["commitment"])
+    report.commitment_hash = found
+    if announced is None:
+        report.passed.append(f"commitment hash {found}: compare it with the announced one")
+        return
+    report.check(
+        found == announced.strip().lower(),
+        "commitment matches the announced commitment hash",
+        f"commitment differs from the announced one (announced {announced[:16]}…, "
+        f"found {found[:16]}…): its sources, hashes or period were changed",
+    )
+
+
+def verify(transcript: dict, announced: str | None = None) -> VerifyReport:
+    """Check a transcript as far as possible; `announced` is the published commitment hash."""
     report = VerifyReport()
     if transcript.get("format") != FORMAT or transcript.get("format_version") != FORMAT_VERSION:
         report.failures.append(f"not a {FORMAT} version {FORMAT_VERSION} transcript")
         return report
     try:
+        _check_commitment(transcript, announced, report)
         frame = _check_snapshot(transcript, report)
         values = _check_sources(transcript, report)
         secret = _check_secret(transcript, report)
