@@ -137,9 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"draw (select + match):        {t3 - t2:6.2f} s")
     print(f"engine total (commit + draw): {t3 - t1:6.2f} s")
     print(
-        f"visits {len(result.visits)}, joint {result.joint_visits} "
-        f"({result.joint_visits / max(1, len(result.visits)):.1%}), "
-        f"relaxed {result.relaxed_visits}, staff cap {result.staff_cap}, "
+        f"inspections {len(result.inspections)}, joint {result.joint_inspections} "
+        f"({result.joint_inspections / max(1, len(result.inspections)):.1%}), "
+        f"relaxed {result.relaxed_inspections}, staff cap {result.staff_cap}, "
         f"expert cap {result.expert_cap}"
     )
     if args.transcript:

@@ -1,4 +1,4 @@
-"""The draw engine's rules: selection by PRN, joint visits, team rules, caps, infeasibility."""
+"""The draw engine's rules: selection by PRN, joint inspections, team rules, caps, infeasibility."""
 
 from __future__ import annotations
 
@@ -74,8 +74,8 @@ def test_items_share_prns_so_smaller_samples_nest_in_larger_ones() -> None:
         result = _draw(frame, n)
         by_item = {s.item_id: set(s.selected) for s in result.selections}
         assert by_item["water"] <= by_item["air"]
-        assert len(result.visits) == 15 and result.joint_visits == 6
-        for v in result.visits:
+        assert len(result.inspections) == 15 and result.joint_inspections == 6
+        for v in result.inspections:
             if v.joint:
                 assert v.departments == (BRIGADE, MONITOR)
                 assert {k.split("-")[0] for k in v.inspectors} == {BRIGADE, MONITOR}
@@ -96,7 +96,7 @@ def test_only_qualified_unrecused_inspectors_are_drawn() -> None:
         ]
     )
     frame = one_item_frame(ents, 12, people, expertise_required=frozenset({"辐射"}))
-    drawn = Counter(k for n in range(8) for v in _draw(frame, n).visits for k in v.inspectors)
+    drawn = Counter(k for n in range(8) for v in _draw(frame, n).inspections for k in v.inspectors)
     assert set(drawn) == {f"{BRIGADE}-{i:02d}" for i in range(4)}
 
 
@@ -107,8 +107,10 @@ def test_experts_come_from_their_own_pool() -> None:
         ents, 10, staff(BRIGADE, 6) + pool, experts_required=1, expertise_required=frozenset()
     )
     result = _draw(frame)
-    assert all(len(v.experts) == 1 and v.experts[0].startswith("expert-") for v in result.visits)
-    assert all(not k.startswith("expert-") for v in result.visits for k in v.inspectors)
+    assert all(
+        len(v.experts) == 1 and v.experts[0].startswith("expert-") for v in result.inspections
+    )
+    assert all(not k.startswith("expert-") for v in result.inspections for k in v.inspectors)
     assert result.expert_cap == 4 + 1  # ceil(10 / 3) + slack
 
 
@@ -117,8 +119,8 @@ def test_cap_spreads_the_work_evenly() -> None:
     frame = frame_of(list(frame.items), list(frame.entities), list(frame.inspectors), slack=0)
     for n in range(3):
         result = _draw(frame, n)
-        assert result.staff_cap == 8 and result.relaxed_visits == 0
-        loads = Counter(k for v in result.visits for k in v.inspectors)
+        assert result.staff_cap == 8 and result.relaxed_inspections == 0
+        loads = Counter(k for v in result.inspections for k in v.inspectors)
         assert set(loads.values()) == {8}
 
 
@@ -129,14 +131,14 @@ def test_cap_is_relaxed_step_by_step_only_where_needed() -> None:
     people = staff(BRIGADE, 2, expertise=frozenset({"辐射", "水"})) + staff(MONITOR, 30)
     frame = frame_of([radiation, general], ents, people, slack=0)
     result = _draw(frame)
-    assert result.staff_cap == 2  # ceil(30 visits * 2 seats / 32 inspectors) + 0
-    relaxed = [v for v in result.visits if v.cap > result.staff_cap]
+    assert result.staff_cap == 2  # ceil(30 inspections * 2 seats / 32 inspectors) + 0
+    relaxed = [v for v in result.inspections if v.cap > result.staff_cap]
     assert relaxed and all("rad" in v.items for v in relaxed)
-    caps = [v.cap for v in result.visits if "rad" in v.items]
+    caps = [v.cap for v in result.inspections if "rad" in v.items]
     assert caps == sorted(caps) and caps[-1] == 5  # raised one step at a time, no further
-    loads = Counter(k for v in result.visits for k in v.inspectors if k.startswith(BRIGADE))
+    loads = Counter(k for v in result.inspections for k in v.inspectors if k.startswith(BRIGADE))
     assert loads == {f"{BRIGADE}-00": 5, f"{BRIGADE}-01": 5}
-    assert result.relaxed_visits == len(relaxed)
+    assert result.relaxed_inspections == len(relaxed)
 
 
 def test_previous_pair_is_avoided_when_another_choice_exists() -> None:
@@ -144,16 +146,16 @@ def test_previous_pair_is_avoided_when_another_choice_exists() -> None:
     people = staff(BRIGADE, 3)
     pair = frozenset({f"{BRIGADE}-00", f"{BRIGADE}-01"})
     frame = frame_of([_item(ents, 1)], ents, people, previous={"E000": pair})
-    teams = {frozenset(_draw(frame, n).visits[0].inspectors) for n in range(30)}
+    teams = {frozenset(_draw(frame, n).inspections[0].inspectors) for n in range(30)}
     assert pair not in teams and len(teams) == 2
-    assert _draw(frame).visits[0].pair_rule == "kept"
+    assert _draw(frame).inspections[0].pair_rule == "kept"
 
 
 def test_previous_pair_recurs_only_when_there_is_no_other_choice() -> None:
     ents = entities(1)
     pair = frozenset({f"{BRIGADE}-00", f"{BRIGADE}-01"})
     frame = frame_of([_item(ents, 1)], ents, staff(BRIGADE, 2), previous={"E000": pair})
-    visit = _draw(frame).visits[0]
+    visit = _draw(frame).inspections[0]
     assert frozenset(visit.inspectors) == pair and visit.pair_rule == "waived"
 
 

@@ -179,7 +179,7 @@ def reference_draw(frame: DrawFrame, seed: bytes) -> dict | set[str]:
     if bad:
         return bad
     loads: dict[str, int] = {}
-    visits = []
+    inspections = []
     for n, (s, items, depts, groups, seats, egroups, eseats) in enumerate(plans, start=1):
         previous = set(frame.previous_pairs.get(s, ()))
         team, cap, rule = _team(frame, loads, staff_cap, groups, seats, seed, s, "staff", previous)
@@ -190,7 +190,7 @@ def reference_draw(frame: DrawFrame, seed: bytes) -> dict | set[str]:
         )
         for k in helpers:
             loads[k] = loads.get(k, 0) + 1
-        visits.append(
+        inspections.append(
             {
                 "seq": n,
                 "entity": s,
@@ -208,12 +208,12 @@ def reference_draw(frame: DrawFrame, seed: bytes) -> dict | set[str]:
         "staff_cap": staff_cap,
         "expert_cap": expert_cap,
         "selections": selections,
-        "visits": visits,
+        "inspections": inspections,
         "summary": {
-            "visits": len(visits),
-            "joint_visits": sum(1 for v in visits if len(v["items"]) > 1),
-            "relaxed_visits": sum(
-                1 for v in visits if v["cap"] > staff_cap or v["expert_cap"] > expert_cap
+            "inspections": len(inspections),
+            "joint_inspections": sum(1 for v in inspections if len(v["items"]) > 1),
+            "relaxed_inspections": sum(
+                1 for v in inspections if v["cap"] > staff_cap or v["expert_cap"] > expert_cap
             ),
         },
     }
@@ -322,6 +322,6 @@ def test_engine_equals_the_document_on_pair_waivers_and_relaxed_caps() -> None:
             seed = hashlib.sha256(bytes([n])).digest()
             expected = reference_draw(frame, seed)
             assert result_to_json(draw_with_seed(frame, seed)) == expected
-            seen |= {v["pair_rule"] for v in expected["visits"]}
-            seen |= {"relaxed"} if expected["summary"]["relaxed_visits"] else set()
+            seen |= {v["pair_rule"] for v in expected["inspections"]}
+            seen |= {"relaxed"} if expected["summary"]["relaxed_inspections"] else set()
     assert {"waived", "relaxed", "none"} <= seen

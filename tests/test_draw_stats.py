@@ -144,7 +144,7 @@ def test_inspectors_and_pairs_are_drawn_uniformly() -> None:
     single, pairs = Counter(), Counter()
     for n in range(draws):
         frame = one_item_frame(entities(1, f"S{n}-"), 1, people)
-        team = run_draw(frame, secret_for(n)).visits[0].inspectors
+        team = run_draw(frame, secret_for(n)).inspections[0].inspectors
         single.update(team)
         pairs[frozenset(team)] += 1
     keys = [p.key for p in people]
@@ -178,13 +178,13 @@ def _joint_frame(items) -> tuple:
 
 
 def joint_share_figures() -> dict[str, float]:
-    """Visits and the share of joint visits: shared PRNs versus independent draws per item."""
+    """Visits and the share of joint inspections: shared PRNs versus independent draws per item."""
     frame, _ = _joint_frame(JOINT_ITEMS)
     shared_visits = shared_joint = indep_visits = indep_joint = 0
     for n in range(JOINT_SEEDS):
         result = run_draw(frame, secret_for(50_000 + n))
-        shared_visits += len(result.visits)
-        shared_joint += result.joint_visits
+        shared_visits += len(result.inspections)
+        shared_joint += result.joint_inspections
         hits: Counter = Counter()
         for j, spec in enumerate(JOINT_ITEMS):
             single, _ = _joint_frame([spec])
@@ -202,9 +202,9 @@ def joint_share_figures() -> dict[str, float]:
 def test_shared_prns_merge_items_into_joint_visits() -> None:
     f = joint_share_figures()
     print(
-        "\njoint visits (3 items, 24 + 40 + 12 selections, 50 seeds): "
-        f"shared PRNs {f['shared_visits']:.1f} visits, {f['shared_joint_share']:.1%} joint; "
-        f"independent draws {f['independent_visits']:.1f} visits, "
+        "\njoint inspections (3 items, 24 + 40 + 12 selections, 50 seeds): "
+        f"shared PRNs {f['shared_visits']:.1f} inspections, {f['shared_joint_share']:.1%} joint; "
+        f"independent draws {f['independent_visits']:.1f} inspections, "
         f"{f['independent_joint_share']:.1%} joint"
     )
     assert f["shared_visits"] < f["independent_visits"]

@@ -61,7 +61,7 @@ def drawn():
     frame = _frame()
     commitment, secret = commit(frame, SOURCES, secret=secret_for(42))
     result = run_draw(frame, secret, VALUES, commitment.snapshot_hash)
-    assert isinstance(result, DrawResult) and result.joint_visits > 0
+    assert isinstance(result, DrawResult) and result.joint_inspections > 0
     sealed = build_transcript(frame, commitment, VALUES, result)
     return sealed, reveal(sealed, secret), secret
 
@@ -116,23 +116,23 @@ def test_a_changed_quota_fails_and_names_item_and_group(drawn) -> None:
 
 def test_a_changed_assignment_fails_before_and_after_the_reveal(drawn) -> None:
     sealed, opened, _ = drawn
-    visit = opened["result"]["visits"][0]
+    visit = opened["result"]["inspections"][0]
     pool = [f"执法大队-0{i}" for i in range(6)] + [f"辐射科-0{i}" for i in range(4)]
     dept = "执法大队" if visit["inspectors"][0].startswith("执法大队") else "辐射科"
     swap = next(k for k in pool if k.startswith(dept) and k not in visit["inspectors"])
     for t in (copy.deepcopy(sealed), copy.deepcopy(opened)):
-        t["result"]["visits"][0]["inspectors"][0] = swap
+        t["result"]["inspections"][0]["inspectors"][0] = swap
         assert "result_hash does not match" in _failures(t)
     t = _rehash(copy.deepcopy(opened))
-    t["result"]["visits"][0]["inspectors"][0] = swap
+    t["result"]["inspections"][0]["inspectors"][0] = swap
     text = _failures(_rehash(t))
-    assert f"result.visits[0] (entity={visit['entity']}).inspectors" in text
+    assert f"result.inspections[0] (entity={visit['entity']}).inspectors" in text
 
 
 def test_an_assignment_to_a_recused_inspector_is_caught_before_the_reveal(drawn) -> None:
     sealed, _, _ = drawn
     t = copy.deepcopy(sealed)
-    visit = next(v for v in t["result"]["visits"] if v["entity"].endswith("00"))
+    visit = next(v for v in t["result"]["inspections"] if v["entity"].endswith("00"))
     visit["inspectors"][0] = "执法大队-05"
     assert "执法大队-05 is recused for this entity" in _failures(_rehash(t))
 

@@ -17,9 +17,9 @@ from bot.domain.draw.result import (
     DrawOutcome,
     DrawResult,
     Infeasible,
+    Inspection,
+    InspectionProblem,
     Selection,
-    Visit,
-    VisitProblem,
 )
 from bot.domain.draw.transcript import build_transcript, canonical_result, dumps, loads, reveal
 from bot.domain.draw.verify import VerifyReport, verify
@@ -37,9 +37,9 @@ __all__ = [
     "FrameItem",
     "Infeasible",
     "Selection",
-    "Visit",
+    "Inspection",
     "VerifyReport",
-    "VisitProblem",
+    "InspectionProblem",
     "build_transcript",
     "canonical_result",
     "commit",

@@ -1,7 +1,7 @@
 """揭晓前核验 (checks before the reveal): what a result must satisfy whatever the secret was.
 
-Quotas and populations, uncovered-first, one visit per drawn entity with exactly the items that
-drew it, visits in PRN order, and every team: size, departments, certificate, activity, expertise,
+Quotas and populations, uncovered-first, one inspection per drawn entity with exactly the items
+that drew it, in PRN order, and every team: size, departments, certificate, activity, expertise,
 recusal, the cap in force, the previous-pair rule. Each failure names the item, group or visit.
 """
 
@@ -45,7 +45,7 @@ def check_selections(frame: DrawFrame, result: dict) -> list[str]:
     return out
 
 
-def _expected_visits(frame: DrawFrame, result: dict) -> dict[str, list[str]]:
+def _expected_inspections(frame: DrawFrame, result: dict) -> dict[str, list[str]]:
     items_of: dict[str, set[str]] = {}
     for sel in result.get("selections", []):
         for sid in sel["selected"]:
@@ -53,15 +53,15 @@ def _expected_visits(frame: DrawFrame, result: dict) -> dict[str, list[str]]:
     return {sid: sorted(items) for sid, items in items_of.items()}
 
 
-def check_visits(frame: DrawFrame, result: dict) -> list[str]:
+def check_inspections(frame: DrawFrame, result: dict) -> list[str]:
     """One visit per drawn entity, with its items and departments, numbered in PRN order."""
-    expected = _expected_visits(frame, result)
-    visits = result.get("visits", [])
+    expected = _expected_inspections(frame, result)
+    inspections = result.get("inspections", [])
     out = []
-    if sorted(v["entity"] for v in visits) != sorted(expected):
-        out.append("result.visits: the visited entities differ from the selected ones")
+    if sorted(v["entity"] for v in inspections) != sorted(expected):
+        out.append("result.inspections: the visited entities differ from the selected ones")
     by_item = {i.item_id: i for i in frame.items}
-    for n, v in enumerate(visits, start=1):
+    for n, v in enumerate(inspections, start=1):
         where = f"visit {v['seq']} (entity {v['entity']})"
         items = expected.get(v["entity"], [])
         if v["seq"] != n:
@@ -71,9 +71,9 @@ def check_visits(frame: DrawFrame, result: dict) -> list[str]:
         depts = sorted({by_item[i].department for i in items if i in by_item})
         if v["departments"] != depts:
             out.append(f"{where}: departments {v['departments']}, the items give {depts}")
-    prns = [v["prn"] for v in visits]
+    prns = [v["prn"] for v in inspections]
     if prns != sorted(prns):
-        out.append("result.visits: not in ascending PRN order")
+        out.append("result.inspections: not in ascending PRN order")
     return out
 
 
@@ -106,13 +106,13 @@ def check_teams(frame: DrawFrame, result: dict) -> list[str]:
     """Every team's size, qualification, recusal, cap and previous-pair rule."""
     roster = Roster(frame)
     by_item = {i.item_id: i for i in frame.items}
-    visits = result.get("visits", [])
-    if any(not v["items"] or not set(v["items"]) <= set(by_item) for v in visits):
-        return ["result.visits: a visit has no items or an item the frame does not have"]
-    needs = [need_for(v["entity"], [by_item[i] for i in v["items"]]) for v in visits]
+    inspections = result.get("inspections", [])
+    if any(not v["items"] or not set(v["items"]) <= set(by_item) for v in inspections):
+        return ["result.inspections: a visit has no items or an item the frame does not have"]
+    needs = [need_for(v["entity"], [by_item[i] for i in v["items"]]) for v in inspections]
     out = check_caps(frame, roster, needs, result)
     loads: dict[str, int] = {}
-    for v, need in zip(visits, needs, strict=True):
+    for v, need in zip(inspections, needs, strict=True):
         where = f"visit {v['seq']} (entity {v['entity']})"
         out += _team_problems(roster, need, v["inspectors"], False, where)
         out += _team_problems(roster, need, v["experts"], True, where)
@@ -151,7 +151,7 @@ def check_caps(frame: DrawFrame, roster: Roster, needs: list[Need], result: dict
         out.append(f"result.staff_cap: {result.get('staff_cap')} recorded, {staff} computed")
     if result.get("expert_cap") != expert:
         out.append(f"result.expert_cap: {result.get('expert_cap')} recorded, {expert} computed")
-    for v in result.get("visits", []):
+    for v in result.get("inspections", []):
         if v["cap"] < staff or v["expert_cap"] < expert:
             out.append(f"visit {v['seq']} (entity {v['entity']}): cap below the base cap")
     return out
@@ -162,7 +162,7 @@ def check_result(frame: DrawFrame, result: dict) -> list[str]:
     try:
         return (
             check_selections(frame, result)
-            + check_visits(frame, result)
+            + check_inspections(frame, result)
             + check_teams(frame, result)
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

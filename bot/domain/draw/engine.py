@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from bot.domain.draw.canonical import json_hash
 from bot.domain.draw.feasibility import problems
 from bot.domain.draw.frame import DrawFrame
-from bot.domain.draw.match import match_visit, staffing_states
+from bot.domain.draw.match import match_inspection, staffing_states
 from bot.domain.draw.needs import needs_for
 from bot.domain.draw.prn import prn_digests, prn_order
-from bot.domain.draw.result import DrawOutcome, DrawResult, Infeasible, Visit
+from bot.domain.draw.result import DrawOutcome, DrawResult, Infeasible, Inspection
 from bot.domain.draw.roster import Roster
 from bot.domain.draw.seed import derive_seed, new_secret, public_key_string, secret_hash
-from bot.domain.draw.select import select_entities, visits_from
+from bot.domain.draw.select import inspections_from, select_entities
 from bot.domain.draw.snapshot import section_hashes, snapshot_hash_of
 
 
@@ -98,8 +98,8 @@ def draw_with_seed(frame: DrawFrame, seed: bytes) -> DrawOutcome:
     order = prn_order(prns)
     rank = {sid: i for i, sid in enumerate(order)}
     selections = select_entities(frame, order, rank)
-    visits = visits_from(selections, rank)
-    needs = needs_for(frame, visits)
+    inspections = inspections_from(selections, rank)
+    needs = needs_for(frame, inspections)
     roster = Roster(frame)
     found = problems(roster, needs)
     if found:
@@ -108,9 +108,9 @@ def draw_with_seed(frame: DrawFrame, seed: bytes) -> DrawOutcome:
     out = []
     for seq, need in enumerate(needs, start=1):
         previous = frame.previous_pairs.get(need.entity, frozenset())
-        team, helpers = match_visit(seed, need, roster, staff, experts, previous)
+        team, helpers = match_inspection(seed, need, roster, staff, experts, previous)
         out.append(
-            Visit(
+            Inspection(
                 seq=seq,
                 entity=need.entity,
                 prn=prns[need.entity].hex(),

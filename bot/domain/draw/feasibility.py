@@ -9,7 +9,7 @@ same for experts. The engine relaxes caps until that uncapped case, so these che
 from __future__ import annotations
 
 from bot.domain.draw.needs import Need
-from bot.domain.draw.result import VisitProblem
+from bot.domain.draw.result import InspectionProblem
 from bot.domain.draw.roster import EXPERT_POOL, Roster
 
 
@@ -102,10 +102,10 @@ def expert_problems(roster: Roster, need: Need) -> list[tuple[str, str, str]]:
     return []
 
 
-def problems(roster: Roster, needs: list[Need]) -> list[VisitProblem]:
+def problems(roster: Roster, needs: list[Need]) -> list[InspectionProblem]:
     """Every reason any visit cannot be staffed, in visit order."""
     out = []
     for need in needs:
         for code, zh, en in staff_problems(roster, need) + expert_problems(roster, need):
-            out.append(VisitProblem(need.entity, need.items, code, zh, en))
+            out.append(InspectionProblem(need.entity, need.items, code, zh, en))
     return out

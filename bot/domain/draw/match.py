@@ -178,7 +178,7 @@ def staffing_states(frame: DrawFrame, roster: Roster, needs: list[Need]) -> tupl
     )
 
 
-def match_visit(
+def match_inspection(
     seed: bytes, need: Need, roster: Roster, staff: Staffing, experts: Staffing, previous
 ) -> tuple[Team, Team]:
     """The enforcement team and the experts of one visit."""

@@ -51,7 +51,7 @@ def need_for(entity: str, items: Iterable[FrameItem]) -> Need:
     )
 
 
-def needs_for(frame: DrawFrame, visits: list[tuple[str, list[str]]]) -> list[Need]:
+def needs_for(frame: DrawFrame, inspections: list[tuple[str, list[str]]]) -> list[Need]:
     """The need of every visit, in visit order."""
     by_id = {i.item_id: i for i in frame.items}
-    return [need_for(entity, (by_id[i] for i in items)) for entity, items in visits]
+    return [need_for(entity, (by_id[i] for i in items)) for entity, items in inspections]

@@ -33,7 +33,7 @@ def prn_order(prns: dict[str, bytes]) -> list[str]:
     return sorted(sorted(prns), key=prns.__getitem__)
 
 
-def seat_value(seed: bytes, visit_id: str, role: str, seat: int) -> int:
+def seat_value(seed: bytes, inspection_id: str, role: str, seat: int) -> int:
     """The random integer that fills one seat of a visit's team."""
-    data = seed + enc(visit_id) + enc(role) + seat.to_bytes(4, "big")
+    data = seed + enc(inspection_id) + enc(role) + seat.to_bytes(4, "big")
     return int.from_bytes(hashlib.sha256(data).digest(), "big")

@@ -1,4 +1,4 @@
-"""摇号结果 (draw outcome): selections, visits with their teams, or why a draw is infeasible."""
+"""摇号结果 (draw outcome): selections, inspections and their teams, or why a draw is infeasible."""
 
 from __future__ import annotations
 
@@ -25,12 +25,12 @@ class Selection:
 
 
 @dataclass(frozen=True, slots=True)
-class Visit:
+class Inspection:
     """检查任务: one visit to one entity, covering every item that drew it (内部联合抽查 if > 1).
 
-    The visit id is the entity's stable id (one visit per entity per draw). `seq` numbers visits in
-    PRN order, which is also the order inspectors are matched in. `inspectors` and `experts` are in
-    seat order; `cap` and `expert_cap` are the caps in force when this visit was staffed.
+    The inspection id is the entity's stable id (one visit per entity per draw). `seq` numbers
+    inspections in PRN order, which is also the order inspectors are matched in. `inspectors` and
+    `experts` are in seat order; `cap` and `expert_cap` are the caps in force when it was staffed.
     """
 
     seq: int
@@ -45,7 +45,7 @@ class Visit:
     pair_rule: str
 
     @property
-    def visit_id(self) -> str:
+    def inspection_id(self) -> str:
         """The id used in seat hashes: the entity's stable id."""
         return self.entity
 
@@ -62,23 +62,23 @@ class DrawResult:
     staff_cap: int
     expert_cap: int
     selections: tuple[Selection, ...]
-    visits: tuple[Visit, ...]
+    inspections: tuple[Inspection, ...]
 
     @property
-    def joint_visits(self) -> int:
-        """How many visits cover more than one item."""
-        return sum(1 for v in self.visits if v.joint)
+    def joint_inspections(self) -> int:
+        """How many inspections cover more than one item."""
+        return sum(1 for v in self.inspections if v.joint)
 
     @property
-    def relaxed_visits(self) -> int:
-        """How many visits needed a cap above the base cap."""
+    def relaxed_inspections(self) -> int:
+        """How many inspections needed a cap above the base cap."""
         return sum(
-            1 for v in self.visits if v.cap > self.staff_cap or v.expert_cap > self.expert_cap
+            1 for v in self.inspections if v.cap > self.staff_cap or v.expert_cap > self.expert_cap
         )
 
 
 @dataclass(frozen=True, slots=True)
-class VisitProblem:
+class InspectionProblem:
     """Why one visit cannot be staffed, in Chinese and English, with a stable reason code."""
 
     entity: str
@@ -92,7 +92,7 @@ class VisitProblem:
 class Infeasible:
     """A draw that cannot be carried out: every unstaffable visit and why. Nothing is committed."""
 
-    problems: tuple[VisitProblem, ...]
+    problems: tuple[InspectionProblem, ...]
 
     def describe(self) -> list[str]:
         """One line per problem, Chinese then English."""

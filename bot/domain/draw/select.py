@@ -68,7 +68,9 @@ def _any_target(frame: DrawFrame) -> bool:
     return any(g.target for item in frame.items for g in item.groups)
 
 
-def visits_from(selections: list[Selection], rank: dict[str, int]) -> list[tuple[str, list[str]]]:
+def inspections_from(
+    selections: list[Selection], rank: dict[str, int]
+) -> list[tuple[str, list[str]]]:
     """(entity, sorted item ids) for every selected entity, in PRN order."""
     items_of: dict[str, set[str]] = {}
     for sel in selections:

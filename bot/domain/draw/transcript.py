@@ -6,7 +6,7 @@
       "snapshot": {...},              # the frame (snapshot.frame_to_json)
       "public_sources": {"values": [...], "key_string": "..."},
       "secret": null | "<hex>",       # null until the reveal (公开密钥)
-      "result": {...},                # selections and visits (result_to_json)
+      "result": {...},                # selections and inspections (result_to_json)
       "result_hash": "<hex>"          # SHA-256 of the canonical JSON of "result"
     }
 
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from bot.domain.draw.canonical import canonical_json, json_hash
 from bot.domain.draw.engine import Commitment
 from bot.domain.draw.frame import DrawFrame
-from bot.domain.draw.result import DrawResult, Infeasible, Selection, Visit
+from bot.domain.draw.result import DrawResult, Infeasible, Inspection, Selection
 from bot.domain.draw.seed import public_key_string, secret_hash
 from bot.domain.draw.snapshot import frame_to_json
 
@@ -41,7 +41,7 @@ def selection_json(s: Selection) -> dict:
     }
 
 
-def visit_json(v: Visit) -> dict:
+def inspection_json(v: Inspection) -> dict:
     """One visit as JSON."""
     return {
         "seq": v.seq,
@@ -63,11 +63,11 @@ def result_to_json(result: DrawResult) -> dict:
         "staff_cap": result.staff_cap,
         "expert_cap": result.expert_cap,
         "selections": [selection_json(s) for s in result.selections],
-        "visits": [visit_json(v) for v in result.visits],
+        "inspections": [inspection_json(v) for v in result.inspections],
         "summary": {
-            "visits": len(result.visits),
-            "joint_visits": result.joint_visits,
-            "relaxed_visits": result.relaxed_visits,
+            "inspections": len(result.inspections),
+            "joint_inspections": result.joint_inspections,
+            "relaxed_inspections": result.relaxed_inspections,
         },
     }
 

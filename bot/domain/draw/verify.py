@@ -30,7 +30,7 @@ _SECTION_WORDS = {
     "entities": "entities or their attributes",
     "inspectors": "inspectors, their qualifications or recusals",
     "items": "items, quotas or target groups",
-    "previous_pairs": "previous visits' teams",
+    "previous_pairs": "previous inspections' teams",
 }
 
 
@@ -186,7 +186,7 @@ def verify(transcript: dict, announced: str | None = None) -> VerifyReport:
         problems = check_result(frame, result)
         report.failures.extend(problems)
         if not problems:
-            report.passed.append("quotas, coverage, visits, teams and caps are consistent")
+            report.passed.append("quotas, coverage, inspections, teams and caps are consistent")
     if frame is not None and values is not None and secret is not None:
         if any(f.startswith("snapshot") for f in report.failures):
             report.failures.append("re-run skipped: the snapshot is not the committed one")
