@@ -26,7 +26,11 @@ def _frozen_map(values: Mapping[str, str]) -> Mapping[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class FrameEntity:
-    """检查对象 in the snapshot: its stable id and the attributes the draw may filter on."""
+    """检查对象 in the snapshot: its stable id and the attributes the draw may filter on.
+
+    Only attributes a target uses belong here (they are hashed into the snapshot), named as in the
+    registry: e.g. "region", "industry_code", "category", and "tag:<name>" for an entity's tags.
+    """
 
     stable_id: str
     attributes: Mapping[str, str] = field(default_factory=dict)
