@@ -17,8 +17,9 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.outbox_dispatcher import Dispatcher
+from bot.reminder_job import install as install_reminders
 from bot.settings import Settings
-from handlers import registry, start
+from handlers import deadlines, registry, start
 from handlers.common import answer, dedupe_update, requires
 from handlers.menu import set_default_menu
 from storage.db import Database
@@ -64,7 +65,7 @@ def build_application(
     app = builder.build()
     app.bot_data.update(db=db, settings=settings, bureau_id=bureau_id)
     app.add_handler(TypeHandler(Update, dedupe_update), group=-1)
-    for handler in [*start.HANDLERS, *registry.HANDLERS]:
+    for handler in [*start.HANDLERS, *registry.HANDLERS, *deadlines.HANDLERS]:
         app.add_handler(handler)
     app.add_handler(MessageHandler(filters.ALL, fallback))  # last of group 0: only if none took it
     app.add_error_handler(on_error)
@@ -85,3 +86,4 @@ async def startup(app: Application) -> None:
         await dispatcher.run_once()
 
     app.job_queue.run_repeating(sweep, interval=OUTBOX_INTERVAL, first=0.1, name="outbox")
+    install_reminders(app)  # deadline rules in bot_data["deadlines"], reminder sweep job

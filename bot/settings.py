@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     items_file: Path | None = Field(default=None, description="the item list (随机抽查事项清单)")
     workdays_override: Path | None = Field(default=None, description="holiday override YAML")
     quiet_hours: str = Field(default="22:00-07:30", description="no pushes in this local window")
+    deadlines_file: Path | None = Field(default=None, description="时限 and reminder rules YAML")
     webhook_url: str = Field(default="")
     webhook_listen: str = Field(default="127.0.0.1")
     webhook_port: int = Field(default=8443, ge=1, le=65535)
@@ -66,6 +67,21 @@ class Settings(BaseSettings):
     def _exists(cls, v: Path | None) -> Path | None:
         if v is not None and not v.is_file():
             raise ValueError(f"expected an existing file, {v} is not one")
+        return v
+
+    @field_validator("deadlines_file")
+    @classmethod
+    def _deadlines(cls, v: Path | None) -> Path | None:
+        from bot.domain.reminders import DeadlineConfigError, parse_config
+
+        if v is None:
+            return v
+        if not v.is_file():
+            raise ValueError(f"expected an existing file, {v} is not one")
+        try:
+            parse_config(v.read_text(encoding="utf-8"), str(v))
+        except (DeadlineConfigError, UnicodeDecodeError) as exc:
+            raise ValueError(str(exc)) from None
         return v
 
     @field_validator("language")

@@ -26,6 +26,8 @@ MENU: list[tuple[str, frozenset[Role]]] = [
     ("invite", frozenset({Role.ADMIN})),
     ("import", frozenset({Role.COORDINATOR, Role.ADMIN})),
     ("template", frozenset({Role.COORDINATOR, Role.ADMIN})),
+    ("deadlines", frozenset({Role.INSPECTOR})),
+    ("overdue", frozenset({Role.COORDINATOR, Role.MANAGER})),
 ]
 
 
