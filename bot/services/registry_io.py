@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -191,28 +192,30 @@ async def import_registry(
     """Validate the registry file at `path` and upsert it into the bureau's registry in one
     transaction (nothing is written when any row is bad, or when `dry_run`)."""
     report = ImportReport(kind, filename or Path(path).name, dry_run)
-    models = await asyncio.to_thread(read_registry, Path(path), kind, report)
-    if report.errors.total:
-        return report
-    try:
-        async with db.tx() as conn:
-            if kind == "entities":
-                report.counts = await upsert_entities(conn, bureau_id, models)
-            else:
-                await _warn_unknown_recusals(conn, bureau_id, models, report)
-                report.counts = await upsert_inspectors(conn, bureau_id, models)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    with _bulk_gc():
+        numbered = await asyncio.to_thread(read_registry, Path(path), kind, report)
+        if report.errors.total:
+            return report
+        models = [model for _, model in numbered]
+        try:
+            async with db.tx() as conn:
+                if kind == "entities":
+                    report.counts = await upsert_entities(conn, bureau_id, models)
+                else:
+                    await _warn_unknown_recusals(conn, bureau_id, numbered, report)
+                    report.counts = await upsert_inspectors(conn, bureau_id, models)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
     return report
 
 
-def read_registry(path: Path, kind: Kind, report: ImportReport) -> list[Entity] | list[Inspector]:
-    """Read and validate every row into models, filling `report` (format, rows, errors).
-    Synchronous and CPU-bound: the async import runs it in a worker thread."""
+def read_registry(path: Path, kind: Kind, report: ImportReport) -> list[tuple[int, Any]]:
+    """Read and validate every row into (row number, Entity or Inspector), filling `report`
+    (format, rows, errors). Synchronous and CPU-bound: the async import runs it in a thread."""
     parse = parse_entity if kind == "entities" else parse_inspector
-    models: list = []
+    models: list[tuple[int, Any]] = []
     first_row: dict[str, int] = {}
     try:
         with _bulk_gc(), open_table(path, kind) as table:
@@ -231,7 +234,7 @@ def read_registry(path: Path, kind: Kind, report: ImportReport) -> list[Entity] 
                     continue
                 if _is_duplicate(model, number, first_row, report):
                     continue
-                models.append(model)
+                models.append((number, model))
             for problem in table.problems:
                 report.errors.add(problem)
     except FileRejected as exc:
@@ -267,19 +270,19 @@ def _is_duplicate(
 
 
 async def _warn_unknown_recusals(
-    conn: object, bureau_id: int, inspectors: list[Inspector], report: ImportReport
+    conn: object, bureau_id: int, inspectors: list[tuple[int, Inspector]], report: ImportReport
 ) -> None:
     """A recusal (回避) naming an entity not in the registry is a WARNING, not an error: the two
     registries are imported separately and in either order, and such a recusal excludes nothing
     until the entity exists; the warning makes a mistyped 对象编号 visible."""
     known = await entity_ids(conn, bureau_id)  # type: ignore[arg-type]
-    for inspector in inspectors:
+    for number, inspector in inspectors:
         for r in inspector.recusals:
             if r.entity_stable_id not in known:
                 sid = r.entity_stable_id
                 report.warnings.add(
                     Problem(
-                        None,
+                        number,
                         "回避",
                         Text(
                             f"{inspector.name} 的回避对象「{sid}」不在检查对象名录库中",
