@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,7 @@ from bot.domain.deadlines import DeadlineRules, Deadlines
 from bot.domain.reminders import (
     Audience,
     BureauDeadlines,
+    DeadlineConfig,
     DeadlineConfigError,
     QuietHours,
     ReminderRules,
@@ -189,3 +191,8 @@ def test_the_sweeps_memo_counts_working_days_as_the_calendar_does():
     ]:
         assert memo.workdays_between(start, end) == CAL.workdays_between(start, end)
     assert workdays_left(memo, date(2025, 9, 25), date(2025, 10, 13)) == 8
+
+
+def test_the_example_file_holds_the_defaults():
+    example = Path(__file__).resolve().parent.parent / "examples" / "deadlines.example.yaml"
+    assert parse_config(example.read_text(encoding="utf-8"), str(example)) == DeadlineConfig()
