@@ -87,8 +87,19 @@ def test_entity_template_round_trips(capsys, tmp_path, dbfile):
     assert "新增 3" in out
 
 
+def test_synthetic_bureau_files_import_cleanly(capsys, tmp_path, dbfile):
+    out_dir = tmp_path / "county"
+    args = ["--entities", "500", "--inspectors", "40", "--seed", "3"]
+    assert run(capsys, "synthetic", str(out_dir), *args, "--csv")[0] == 0
+    db = ["--db", str(dbfile)]
+    status, out, err = run(capsys, "import", "entities", str(out_dir / "entities.csv"), *db)
+    assert status == 0 and "新增 500" in out, err
+    status, out, err = run(capsys, "import", "inspectors", str(out_dir / "inspectors.csv"), *db)
+    assert status == 0 and "新增 40" in out and "警告" not in out, err
+
+
 def test_help_for_each_subcommand(capsys):
-    for name in ("import", "export", "template"):
+    for name in ("import", "export", "template", "synthetic"):
         with pytest.raises(SystemExit) as info:
             main([name, "--help"])
         assert info.value.code == 0

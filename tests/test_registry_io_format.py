@@ -9,21 +9,23 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.models import Category, EntityKind, EntityStatus, InspectorKind
+from bot.domain.registry_cells import (
+    cell_text,
+    format_tags,
+    parse_credit_code,
+    parse_date,
+    parse_expertise,
+    parse_recusals,
+    parse_tags,
+)
 from bot.domain.registry_format import (
     ENTITY_HEADERS,
     INSPECTOR_HEADERS,
     RowInvalid,
-    cell_text,
     entity_cells,
-    format_tags,
     inspector_cells,
-    parse_credit_code,
-    parse_date,
     parse_entity,
-    parse_expertise,
     parse_inspector,
-    parse_recusals,
-    parse_tags,
 )
 from bot.domain.synthetic import generate_entities, generate_inspectors
 from bot.services.registry_files import header_problems

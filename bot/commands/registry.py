@@ -3,6 +3,7 @@
 import    validate a CSV/XLSX file, upsert it in one transaction (--dry-run: count, write nothing)
 export    write the bureau's registry in the same layout (XLSX, or CSV when FILE ends in .csv)
 template  write a blank workbook with the Chinese headers, drop-down lists and a 说明 sheet
+synthetic write a synthetic county's two registries (seeded) for demos and benchmarks
 """
 
 from __future__ import annotations
@@ -47,6 +48,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     _kind_and_file(p, "where to write the .xlsx")
     p.set_defaults(func=_template)
+    p = sub.add_parser(
+        "synthetic",
+        help="write a synthetic county's two registries (合成名录库)",
+        description="Write entities.xlsx and inspectors.xlsx (or .csv) of a synthetic county "
+        "bureau, the same for the same seed, for demos and benchmarks.",
+    )
+    p.add_argument("directory", type=Path, help="folder to write the two files into")
+    p.add_argument("--entities", type=int, default=2000, help="number of entities (2000)")
+    p.add_argument("--inspectors", type=int, default=60, help="number of inspectors (60)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    p.add_argument("--csv", action="store_true", help="write CSV (UTF-8 with BOM), not XLSX")
+    p.set_defaults(func=_synthetic)
 
 
 def _kind_and_file(p: argparse.ArgumentParser, file_help: str) -> None:
@@ -125,6 +138,21 @@ def _template(args: argparse.Namespace) -> int:
         print(f"shuangsuiji template: cannot write {args.file}: {exc}", file=sys.stderr)
         return 1
     print(f"→ {args.file}")
+    return 0
+
+
+def _synthetic(args: argparse.Namespace) -> int:
+    from bot.services.registry_io import write_synthetic_bureau
+
+    paths = write_synthetic_bureau(
+        args.directory,
+        seed=args.seed,
+        entities=args.entities,
+        inspectors=args.inspectors,
+        fmt="csv" if args.csv else "xlsx",
+    )
+    for path in paths:
+        print(f"→ {path}")
     return 0
 
 

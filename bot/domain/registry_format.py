@@ -9,16 +9,12 @@ people in docs/registry-format.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.domain.credit_code import ALPHABET, check_character, credit_code_error, normalise
 from bot.domain.models import (
     Category,
     Entity,
@@ -27,7 +23,25 @@ from bot.domain.models import (
     Inspector,
     InspectorKind,
     PermitClass,
-    Recusal,
+)
+from bot.domain.registry_cells import (
+    NO,
+    YES,
+    Text,
+    cell_text,
+    choice_parser,
+    format_tags,
+    parse_credit_code,
+    parse_date,
+    parse_decimal,
+    parse_expertise,
+    parse_identifier,
+    parse_industry_code,
+    parse_recusals,
+    parse_required_text,
+    parse_tags,
+    parse_whole_number,
+    yes_no_parser,
 )
 
 Kind = Literal["entities", "inspectors"]
@@ -36,7 +50,6 @@ M = TypeVar("M", bound=BaseModel)
 
 # fmt: off
 SHEET_TITLES: dict[Kind, str] = {"entities": "检查对象", "inspectors": "执法检查人员"}
-YES, NO = "是", "否"
 KIND_LABELS = {
     EntityKind.ENTERPRISE: "企业", EntityKind.WATER_SOURCE: "水源地",
     EntityKind.NATURE_RESERVE: "自然保护区", EntityKind.CONSTRUCTION_PROJECT: "建设项目",
@@ -57,28 +70,6 @@ CATEGORY_SYNONYMS = {
     "一般监管对象": Category.GENERAL, "一般排污单位": Category.GENERAL,
     "重点监管对象": Category.KEY, "重点排污单位": Category.KEY, "特殊监管对象": Category.SPECIAL,
 }
-# fmt: on
-
-LIST_SPLIT = re.compile(r"[;；]")
-EXPERTISE_SPLIT = re.compile(r"[;；、,，]")
-INDUSTRY_CODE = re.compile(r"^[A-T]?\d{2,4}$")
-DATE_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Text:
-    """A message in both languages of the bot: zh-CN first, en second."""
-
-    zh: str
-    en: str
-
-    def in_(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-
-# fmt: off
-REQUIRED = Text("必填", "required")
 NEEDS_CODE = Text("对象类型为企业时必填", "required for an enterprise (企业)")
 ID_NOT_CODE = Text("填写了统一社会信用代码时，对象编号应留空或与之相同",
                    "must be empty or equal to the credit code when one is given")
@@ -92,203 +83,17 @@ EXPERT_NEEDS_ID = Text("辅助检查人员须填写执法证号或专家编号",
 # fmt: on
 
 
+def inverse(labels: Mapping[Any, str]) -> dict[str, Any]:
+    """Label -> enum, the direction import needs."""
+    return {v: k for k, v in labels.items()}
+
+
 class RowInvalid(Exception):
     """A row could not become a model; `problems` lists (column header, reason) per bad cell."""
 
     def __init__(self, problems: list[tuple[str, Text]]) -> None:
         super().__init__("; ".join(f"{c}: {t.en}" for c, t in problems))
         self.problems = problems
-
-
-def _bad(zh: str, en: str) -> ValueError:
-    return ValueError(Text(zh, en))
-
-
-# --- single cells -------------------------------------------------------------------------------
-
-
-def cell_text(value: object) -> str:
-    """A cell as trimmed text: numbers without a spurious '.0', dates as YYYY-MM-DD, 是/否."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def parse_credit_code(raw: object) -> str | None:
-    """统一社会信用代码: normalised, checked against GB 32100-2015; None when empty."""
-    if isinstance(raw, float):
-        raise _bad(
-            "以数字保存，Excel 会丢失末几位；请把该列设为文本后重新输入",
-            "stored as a number, which loses digits in Excel; format the column as text",
-        )
-    text = cell_text(raw)
-    code = normalise(text)
-    if not code:
-        return None
-    err = credit_code_error(code)
-    if err:
-        raise _bad(f"「{text}」无效：{_credit_code_reason_zh(code)}", f"{text!r} is invalid: {err}")
-    return code
-
-
-def _credit_code_reason_zh(code: str) -> str:
-    if SCIENTIFIC.match(code):
-        return "这是科学计数法，Excel 把代码当成了数字；请把该列设为文本后重新输入"
-    if len(code) != 18:
-        return f"应为 18 位，实为 {len(code)} 位"
-    bad = "".join(sorted({ch for ch in code if ch not in ALPHABET}))
-    if bad:
-        return f"含有不允许的字符 {bad}（GB 32100-2015 不用 I、O、S、V、Z）"
-    if not code[2:8].isdigit():
-        return "第 3-8 位应为登记管理机关行政区划码（数字）"
-    return f"校验码为 {code[17]}，按 GB 32100-2015 应为 {check_character(code[:17])}"
-
-
-def parse_date(raw: object) -> date | None:
-    """YYYY-MM-DD (or YYYY/M/D, as Excel in China writes dates to CSV), a date cell, or empty."""
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = cell_text(raw)
-    if not text:
-        return None
-    m = DATE_TEXT.match(text)
-    try:
-        if not m:
-            raise ValueError
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        raise _bad(
-            f"「{text}」不是日期，应为 YYYY-MM-DD", f"{text!r} is not a date (YYYY-MM-DD)"
-        ) from None
-
-
-def parse_tags(raw: object) -> dict[str, str]:
-    """标签: `key=value` pairs separated by `;` (or `；`)."""
-    tags: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in LIST_SPLIT.split(cell_text(raw)))):
-        key, sep, value = (s.strip() for s in part.partition("="))
-        if not sep or not key:
-            raise _bad(f"「{part}」应写成 名称=值", f"{part!r} must be written key=value")
-        if key in tags:
-            raise _bad(f"标签「{key}」重复", f"tag {key!r} appears twice")
-        tags[key] = value
-    return tags
-
-
-def format_tags(tags: Mapping[str, str]) -> str:
-    """Tags back to `key=value;key=value`, keys sorted so exports are stable."""
-    return ";".join(f"{k}={tags[k]}" for k in sorted(tags))
-
-
-def parse_expertise(raw: object) -> list[str]:
-    """业务专长: values separated by `;` or `、` (commas tolerated), duplicates dropped."""
-    out: list[str] = []
-    for part in (p.strip() for p in EXPERTISE_SPLIT.split(cell_text(raw))):
-        if part and part not in out:
-            out.append(part)
-    return out
-
-
-def parse_recusals(raw: object) -> list[Recusal]:
-    """回避: `对象编号:理由` pairs separated by `;` (full-width `：` and `；` accepted)."""
-    out: list[Recusal] = []
-    for part in filter(None, (p.strip() for p in LIST_SPLIT.split(cell_text(raw)))):
-        sid, sep, reason = (s.strip() for s in part.replace("：", ":").partition(":"))
-        if not (sep and sid and reason):
-            raise _bad(
-                f"「{part}」应写成 对象编号:理由", f"{part!r} must be written 对象编号:reason"
-            )
-        if any(r.entity_stable_id == sid for r in out):
-            raise _bad(f"对象「{sid}」重复列出", f"entity {sid!r} is listed twice")
-        out.append(Recusal(entity_stable_id=sid, reason=reason))
-    return out
-
-
-def _choice(labels: Mapping[str, Enum], *, default: Enum | None = None, required: bool = False):
-    allowed = "/".join(k for k in labels if len(k) <= 6)
-
-    def parse(raw: object) -> Enum | None:
-        text = cell_text(raw)
-        if not text:
-            if required:
-                raise ValueError(REQUIRED)
-            return default
-        if text not in labels:
-            raise _bad(f"「{text}」应为 {allowed}", f"{text!r} must be one of {allowed}")
-        return labels[text]
-
-    return parse
-
-
-def _yes_no(*, required: bool = False) -> Callable[[object], bool]:
-    def parse(raw: object) -> bool:
-        text = cell_text(raw)
-        if text == YES:
-            return True
-        if text == NO or (not text and not required):
-            return False
-        if not text:
-            raise ValueError(REQUIRED)
-        raise _bad(f"「{text}」应为 是/否", f"{text!r} must be 是 or 否")
-
-    return parse
-
-
-def _whole_number(raw: object) -> int:
-    text = cell_text(raw)
-    try:
-        number = int(text) if text else 0
-    except ValueError:
-        raise _bad(f"「{text}」不是整数", f"{text!r} is not a whole number") from None
-    if number < 0:
-        raise _bad("不能为负数", "must not be negative")
-    return number
-
-
-def _decimal(raw: object) -> float | None:
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return float(raw)
-    text = cell_text(raw)
-    try:
-        return float(text) if text else None
-    except ValueError:
-        raise _bad(f"「{text}」不是数字", f"{text!r} is not a number") from None
-
-
-def _industry(raw: object) -> str:
-    text = cell_text(raw)
-    if text and not INDUSTRY_CODE.match(text):
-        raise _bad(
-            f"「{text}」不是国民经济行业分类代码（如 2611）", f"{text!r} is not a GB/T 4754 code"
-        )
-    return text
-
-
-def _identifier(raw: object) -> str:
-    return cell_text(raw).replace(" ", "")
-
-
-def _required_text(raw: object) -> str:
-    text = cell_text(raw)
-    if not text:
-        raise ValueError(REQUIRED)
-    return text
-
-
-def _inverse(labels: Mapping[Enum, str]) -> dict[str, Enum]:
-    return {v: k for k, v in labels.items()}
 
 
 # --- columns ------------------------------------------------------------------------------------
@@ -307,40 +112,41 @@ class Column:
 
 ENTITY_COLUMNS: tuple[Column, ...] = (
     Column("统一社会信用代码", "credit_code", parse_credit_code),
-    Column("对象编号", "stable_id", _identifier),
-    Column("名称", "name", _required_text),
-    Column("对象类型", "kind", _choice(_inverse(KIND_LABELS), default=EntityKind.ENTERPRISE),
+    Column("对象编号", "stable_id", parse_identifier),
+    Column("名称", "name", parse_required_text),
+    Column("对象类型", "kind", choice_parser(inverse(KIND_LABELS), default=EntityKind.ENTERPRISE),
            KIND_LABELS),
     Column("地址", "address", cell_text),
     Column("所属区域", "region", cell_text),
-    Column("行业代码", "industry_code", _industry),
+    Column("行业代码", "industry_code", parse_industry_code),
     Column("监管类别", "category",
-           _choice({**_inverse(CATEGORY_LABELS), **CATEGORY_SYNONYMS}, required=True),
+           choice_parser({**inverse(CATEGORY_LABELS), **CATEGORY_SYNONYMS}, required=True),
            CATEGORY_LABELS),
-    Column("排污许可管理类别", "permit_class", _choice(_inverse(PERMIT_LABELS)), PERMIT_LABELS),
+    Column("排污许可管理类别", "permit_class", choice_parser(inverse(PERMIT_LABELS)),
+           PERMIT_LABELS),
     Column("信用评价", "credit_rating", cell_text),
-    Column("正面清单", "positive_list", _yes_no(), {True: YES, False: NO}),
+    Column("正面清单", "positive_list", yes_no_parser(), {True: YES, False: NO}),
     Column("标签", "tags", parse_tags),
-    Column("状态", "status", _choice(_inverse(STATUS_LABELS), required=True), STATUS_LABELS),
+    Column("状态", "status", choice_parser(inverse(STATUS_LABELS), required=True), STATUS_LABELS),
     Column("状态原因", "status_reason", cell_text),
     Column("状态决定人", "status_decided_by", cell_text),
-    Column("纬度", "latitude", _decimal),
-    Column("经度", "longitude", _decimal),
+    Column("纬度", "latitude", parse_decimal),
+    Column("经度", "longitude", parse_decimal),
     Column("最近违法日期", "last_violation_on", parse_date),
-    Column("核实投诉次数", "verified_complaints", _whole_number),
-    Column("挂牌督办", "supervised_rectification", _yes_no(), {True: YES, False: NO}),
+    Column("核实投诉次数", "verified_complaints", parse_whole_number),
+    Column("挂牌督办", "supervised_rectification", yes_no_parser(), {True: YES, False: NO}),
 )  # fmt: skip
 INSPECTOR_COLUMNS: tuple[Column, ...] = (
-    Column("姓名", "name", _required_text),
-    Column("部门", "department", _required_text),
-    Column("执法证号", "certificate_no", _identifier),
-    Column("专家编号", "expert_id", _identifier),
+    Column("姓名", "name", parse_required_text),
+    Column("部门", "department", parse_required_text),
+    Column("执法证号", "certificate_no", parse_identifier),
+    Column("专家编号", "expert_id", parse_identifier),
     Column("业务专长", "expertise", parse_expertise),
     Column("所属区域", "region", cell_text),
-    Column("从业年限", "years_of_service", _whole_number),
-    Column("人员类别", "kind", _choice(_inverse(INSPECTOR_KIND_LABELS), required=True),
+    Column("从业年限", "years_of_service", parse_whole_number),
+    Column("人员类别", "kind", choice_parser(inverse(INSPECTOR_KIND_LABELS), required=True),
            INSPECTOR_KIND_LABELS),
-    Column("在岗", "active", _yes_no(required=True), {True: YES, False: NO}),
+    Column("在岗", "active", yes_no_parser(required=True), {True: YES, False: NO}),
     Column("回避", "recusals", parse_recusals),
 )  # fmt: skip
 ENTITY_HEADERS = tuple(c.header for c in ENTITY_COLUMNS)
