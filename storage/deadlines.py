@@ -7,7 +7,6 @@ the due rows. Timestamps are UTC ISO-8601 text (as in the outbox), so text order
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -349,37 +348,3 @@ async def reminders_of(conn: aiosqlite.Connection, subject: Subject) -> list[tup
     )
     async with conn.execute(sql, (subject.kind, subject.id)) as cur:
         return [tuple(r) for r in await cur.fetchall()]
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """A text for the outbox: chat, text, idempotency key, bureau."""
-
-    chat_id: int
-    text: str
-    key: str
-    bureau_id: int
-
-
-async def queue_messages(conn: aiosqlite.Connection, messages: Sequence[Message]) -> int:
-    """`storage.outbox.enqueue` for many text messages in one statement (the sweep's batch);
-    a key already in the outbox is ignored, as there. Returns how many rows were queued."""
-    if not messages:
-        return 0
-    stamp = now_iso()
-    cur = await conn.executemany(
-        "INSERT OR IGNORE INTO outbox (bureau_id, chat_id, kind, payload_json, idempotency_key,"
-        " not_before, created_at) VALUES (?, ?, 'text', ?, ?, ?, ?)",
-        [
-            (
-                m.bureau_id,
-                m.chat_id,
-                json.dumps({"text": m.text}, ensure_ascii=False),
-                m.key,
-                stamp,
-                stamp,
-            )
-            for m in messages
-        ],
-    )
-    return cur.rowcount

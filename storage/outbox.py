@@ -7,6 +7,7 @@ and the dispatcher marks a row `sending` (committed) before it calls Telegram.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,22 @@ class OutboxRow:
     attempts: int
 
 
+INSERT = (
+    "INSERT OR IGNORE INTO outbox (bureau_id, chat_id, kind, payload_json, idempotency_key,"
+    " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A text for the outbox: chat, text, idempotency key, bureau."""
+
+    chat_id: int
+    text: str
+    key: str
+    bureau_id: int
+
+
 async def enqueue(
     conn: aiosqlite.Connection,
     chat_id: int,
@@ -38,8 +55,7 @@ async def enqueue(
 ) -> bool:
     """Queue a message; False when a row with `key` already exists (nothing is queued twice)."""
     cur = await conn.execute(
-        "INSERT OR IGNORE INTO outbox (bureau_id, chat_id, kind, payload_json, idempotency_key,"
-        " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        INSERT,
         (
             bureau_id,
             chat_id,
@@ -51,6 +67,28 @@ async def enqueue(
         ),
     )
     return cur.rowcount == 1
+
+
+async def enqueue_many(conn: aiosqlite.Connection, messages: Sequence[Message]) -> int:
+    """`enqueue` for many texts in one statement (a sweep's batch); keys already queued are
+    ignored, as there. Returns how many rows were queued."""
+    stamp = now_iso()
+    rows = [
+        (
+            m.bureau_id,
+            m.chat_id,
+            "text",
+            json.dumps({"text": m.text}, ensure_ascii=False),
+            m.key,
+            stamp,
+            stamp,
+        )
+        for m in messages
+    ]
+    if not rows:
+        return 0
+    cur = await conn.executemany(INSERT, rows)
+    return cur.rowcount
 
 
 async def due(conn: aiosqlite.Connection, now: datetime, limit: int = 100) -> list[OutboxRow]:

@@ -40,8 +40,9 @@ from bot.services.reminder_texts import digest_text, reminder_text
 from storage import deadlines as store
 from storage import outbox
 from storage.db import Database
-from storage.deadlines import DueReminder, Message, Recipient, ReminderRow
+from storage.deadlines import DueReminder, Recipient, ReminderRow
 from storage.inspections import get_inspection
+from storage.outbox import Message
 
 log = logging.getLogger(__name__)
 SWEEP_LIMIT = 2000  # due rows per sweep; more wait for the next sweep (a minute later)
@@ -258,7 +259,7 @@ async def _fire(
         done.append(row.id)
     await store.set_status(conn, done, "queued")
     await store.set_status(conn, nobody, "skipped", "no bound user")
-    return await store.queue_messages(conn, messages)
+    return await outbox.enqueue_many(conn, messages)
 
 
 async def _digests(conn: aiosqlite.Connection, today: date) -> int:
@@ -280,6 +281,6 @@ async def _digests(conn: aiosqlite.Connection, today: date) -> int:
             )
             for user in managers
         ]
-        queued += await store.queue_messages(conn, digests)
+        queued += await outbox.enqueue_many(conn, digests)
         await store.record_digest(conn, bureau_id, today, len(items), len(managers))
     return queued
