@@ -8,6 +8,8 @@ from datetime import date
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.categories import classify
 from bot.domain.credit_code import check_character
@@ -314,3 +316,58 @@ async def test_the_service_plans_from_the_stored_registry(db, items, tmp_path):
     rectified = await plan_for_bureau(db, bid, items, 2026, open_rectifications={code(0)})
     key = {g.id: g for g in rectified.items[0].groups}["key"]
     assert key.rows[0].population == 9  # ent 0 is special while its rectification is open
+
+
+# --- the fast membership agrees with the plain definition ---------------------------
+
+
+def naive_groups(item_list, entities, period, rect=frozenset()):
+    """First match per item, entity by entity, straight from the definitions."""
+    from bot.domain.categories import off_site_only
+    from bot.domain.itemlist import Mode
+
+    out = {(it.id, g.id): [] for it in item_list.items for g in it.groups}
+    for e in sorted(entities, key=lambda x: x.stable_id):
+        if e.status not in item_list.eligible_status:
+            continue
+        cat = classify(e, item_list.categories, period.start, rect).category
+        for it in item_list.items:
+            if it.mode is Mode.SITE and off_site_only(e, cat, item_list.categories):
+                continue
+            for g in it.groups:
+                if g.selector.matches(e, cat, period.start, period.end):
+                    out[(it.id, g.id)].append(e.stable_id)
+                    break
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(Category)),
+            st.booleans(),
+            st.sampled_from([None, date(2025, 2, 1), date(2025, 6, 30), date(2025, 11, 1)]),
+            st.sampled_from(["", "2025-03-01", "2025-09-09"]),
+            st.sampled_from(["operating", "operating", "suspended"]),
+        ),
+        max_size=40,
+    )
+)
+def test_membership_matches_the_plain_definition(rows):
+    from bot.domain.frames import Membership
+
+    entities = [
+        ent(i, category=c, positive_list=p, last_violation_on=v, status=s)
+        if not done
+        else ent(i, kind="construction_project", category=c, positive_list=p,
+                 last_violation_on=v, status=s, tags={"竣工日期": done})
+        for i, (c, p, v, done, s) in enumerate(rows)
+    ]  # fmt: skip
+    undated = ITEMS.split("  - id: projects")[0]  # no date selectors: unchanged periods are shared
+    for text in (ITEMS, undated):
+        il = parse_item_list(text, "t.yaml")
+        m = Membership(il, entities, frozenset({code(0)}))
+        for label in ("2026Q3", "2026Q1", "2026Q2", "2026Q4", "2026"):
+            p = Period.parse(label)
+            assert m.groups(p) == naive_groups(il, entities, p, frozenset({code(0)}))

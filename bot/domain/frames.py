@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
-from bot.domain.categories import Classification, classify, off_site_only
+from bot.domain.categories import CategoryRules, Classification, classify, off_site_only
 from bot.domain.itemlist import CheckItem, ItemList, Mode, TargetGroup
 from bot.domain.models import Entity, Inspector, InspectorKind
 from bot.domain.periods import Period
@@ -24,6 +24,7 @@ from bot.domain.quotas import (
     period_floor,
     periods_of_year,
 )
+from bot.domain.selectors import Selector
 
 
 def active_enforcement_inspectors(inspectors: Iterable[Inspector]) -> int:
@@ -79,49 +80,85 @@ class Membership:
     open_rectifications: Set[str] = frozenset()
     _cache: dict[Period, dict[tuple[str, str], list[str]]] = field(default_factory=dict)
     _classes: dict[Period, dict[str, Classification]] = field(default_factory=dict)
+    _by_id: list[Entity] | None = None
+    _same_classes: dict[Period, Period] = field(default_factory=dict)
 
     def classes(self, period: Period) -> dict[str, Classification]:
         """Effective class of every entity as of the period's first day."""
         if period not in self._classes:
-            rules, rect = self.item_list.categories, self.open_rectifications
-            self._classes[period] = {
-                e.stable_id: classify(e, rules, period.start, rect) for e in self.entities
-            }
+            rules, rect, day = self.item_list.categories, self.open_rectifications, period.start
+            first = next(iter(self._classes), None)
+            if first is None or _dated(rules):
+                result = {e.stable_id: classify(e, rules, day, rect) for e in self.entities}
+            else:  # only a violation's age can change an entity's class between periods
+                result = dict(self._classes[first])
+                changed = False
+                for e in self.entities:
+                    if e.last_violation_on is not None:
+                        c = classify(e, rules, day, rect)
+                        changed = changed or c.category is not result[e.stable_id].category
+                        result[e.stable_id] = c
+                if not changed:
+                    self._same_classes[period] = first
+            self._classes[period] = result
         return self._classes[period]
 
     def groups(self, period: Period) -> dict[tuple[str, str], list[str]]:
         """(item id, group id) -> sorted stable ids of the group's entities in `period`."""
         if period not in self._cache:
-            self._cache[period] = self._compute(period)
+            self.classes(period)
+            twin = self._same_classes.get(period)
+            if twin is not None and not self._dated_selectors():
+                self._cache[period] = self.groups(twin)  # nothing that decides groups changed
+            else:
+                self._cache[period] = self._compute(period)
         return self._cache[period]
+
+    def _dated_selectors(self) -> bool:
+        return any(g.selector.dates for it in self.item_list.items for g in it.groups)
 
     def _compute(self, period: Period) -> dict[tuple[str, str], list[str]]:
         allowed = set(self.item_list.eligible_status)
         rules = self.item_list.categories
         classes = self.classes(period)
-        out: dict[tuple[str, str], list[str]] = {
-            (it.id, g.id): [] for it in self.item_list.items for g in it.groups
-        }
-        for e in sorted(self.entities, key=lambda x: x.stable_id):
-            if e.status not in allowed:
-                continue
-            category = classes[e.stable_id].category
-            off_site = off_site_only(e, category, rules)
-            for it in self.item_list.items:
-                if it.mode is Mode.SITE and off_site:
-                    continue
-                g = first_group(it, e, category, period)
-                if g is not None:
-                    out[(it.id, g.id)].append(e.stable_id)
+        pairs = [(e, classes[e.stable_id].category) for e in self._sorted() if e.status in allowed]
+        off_site = frozenset(e.stable_id for e, c in pairs if off_site_only(e, c, rules))
+        matched: dict[str, frozenset[str]] = {}  # selector (as JSON) -> ids it takes
+
+        def taking(key: str, selector: Selector) -> frozenset[str]:
+            if key not in matched:
+                start, end = period.start, period.end
+                matched[key] = frozenset(
+                    e.stable_id for e, c in pairs if selector.matches(e, c, start, end)
+                )
+            return matched[key]
+
+        out: dict[tuple[str, str], list[str]] = {}
+        # First match wins within an item; items whose groups repeat another item's (same mode,
+        # same selectors in the same order) share the result instead of recomputing it.
+        chains: dict[tuple, tuple[list[str], frozenset[str]]] = {}
+        for it in self.item_list.items:
+            taken = off_site if it.mode is Mode.SITE else frozenset()
+            chain: tuple = (it.mode,)
+            for g in it.groups:
+                key = g.selector.model_dump_json()
+                chain += (key,)
+                if chain not in chains:
+                    members = taking(key, g.selector) - taken
+                    chains[chain] = (sorted(members), taken | members)
+                out[(it.id, g.id)], taken = chains[chain]
         return out
 
+    def _sorted(self) -> list[Entity]:
+        if self._by_id is None:
+            self._by_id = sorted(self.entities, key=lambda x: x.stable_id)
+        return self._by_id
 
-def first_group(item: CheckItem, entity: Entity, category, period: Period) -> TargetGroup | None:
-    """The first group of `item` whose selector takes `entity` in `period`, or None."""
-    for g in item.groups:
-        if g.selector.matches(entity, category, period.start, period.end):
-            return g
-    return None
+
+def _dated(rules: CategoryRules) -> bool:
+    """Whether the category rules compare dates other than the last violation's."""
+    selectors = (rules.key_when, rules.general_when, rules.special_when.selector)
+    return any(sel is not None and sel.dates for sel in selectors)
 
 
 @dataclass(frozen=True)
@@ -197,7 +234,7 @@ def frames_for_period(
             members = membership.groups(period)[(item.id, g.id)]
             cycle = cycle_of(g.quota, period)
             seen = covered.get(item.id, frozenset()) if cycle else frozenset()
-            uncovered = tuple(s for s in members if s not in seen)
+            uncovered = tuple(s for s in members if s not in seen) if seen else tuple(members)
             planned = (
                 sum(
                     p.result.quota

@@ -10,9 +10,10 @@ is `dates: [{tag: 竣工日期, within_months: 12}]`. Pure: no I/O.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -200,30 +201,44 @@ class Selector(BaseModel):
 
     def matches(self, entity: Entity, category: Category, start: date, end: date) -> bool:
         """Whether `entity`, whose effective class is `category`, belongs for start..end."""
-        return (
-            _any(self.category, category)
-            and _any(self.permit_class, entity.permit_class)
-            and _any(self.kind, entity.kind)
-            and _any(self.status, entity.status)
-            and _any(self.credit_rating, entity.credit_rating)
-            and _any(self.region, entity.region)
-            and (not self.industry or entity.industry_code.startswith(tuple(self.industry)))
-            and _flag(self.positive_list, entity.positive_list)
-            and _flag(self.supervised_rectification, entity.supervised_rectification)
-            and all(_tag_ok(entity.tags, k, vs) for k, vs in self.tags.items())
-            and all(rule.holds(entity, start, end) for rule in self.dates)
-        )
+        for check in self._checks:
+            if not check(entity, category):
+                return False
+        return not self.dates or all(rule.holds(entity, start, end) for rule in self.dates)
+
+    @cached_property
+    def _checks(self) -> tuple[Callable[[Entity, Category], bool], ...]:
+        """One test per condition given (empty ones cost nothing): selectors run over every
+        entity of the registry for every period, so this is the hot path of plans and draws."""
+        checks: list[Callable[[Entity, Category], bool]] = []
+        if self.category:
+            categories = frozenset(self.category)
+            checks.append(lambda e, c: c in categories)
+        for name in ("permit_class", "kind", "status", "credit_rating", "region"):
+            allowed = getattr(self, name)
+            if allowed:
+                checks.append(_field_in(name, frozenset(allowed)))
+        if self.industry:
+            prefixes = tuple(self.industry)
+            checks.append(lambda e, c: e.industry_code.startswith(prefixes))
+        for name in ("positive_list", "supervised_rectification"):
+            wanted = getattr(self, name)
+            if wanted is not None:
+                checks.append(_field_is(name, wanted))
+        for key, values in self.tags.items():
+            checks.append(_tag_check(key, frozenset(values)))
+        return tuple(checks)
 
 
-def _any(allowed: list[Any], value: Any) -> bool:
-    return not allowed or value in allowed
+def _field_in(name: str, allowed: frozenset) -> Callable[[Entity, Category], bool]:
+    return lambda e, c: getattr(e, name) in allowed
 
 
-def _flag(wanted: bool | None, value: bool) -> bool:
-    return wanted is None or wanted == value
+def _field_is(name: str, wanted: bool) -> Callable[[Entity, Category], bool]:
+    return lambda e, c: getattr(e, name) == wanted
 
 
-def _tag_ok(tags: Mapping[str, str], key: str, values: list[str]) -> bool:
-    if key not in tags:
-        return False
-    return "*" in values or tags[key] in values
+def _tag_check(key: str, values: frozenset[str]) -> Callable[[Entity, Category], bool]:
+    if "*" in values:
+        return lambda e, c: key in e.tags
+    return lambda e, c: key in e.tags and e.tags[key] in values
