@@ -183,3 +183,32 @@ def test_the_plan_command_refuses_a_bad_item_list(tmp_path, capsys):
     assert code == 1
     err = capsys.readouterr().err
     assert f"{bad}:" in err and "items[0].groups[1].selector.categroy: unknown field" in err
+
+
+def test_the_plan_command_reads_the_stored_registry(tmp_path, capsys):
+    import asyncio
+
+    from storage.db import Database
+
+    path = tmp_path / "bureau.db"
+
+    async def setup() -> None:
+        db = await Database.open(path)
+        try:
+            async with db.tx() as conn:
+                bid = await ensure_bureau(conn, "qd", "西海岸新区分局")
+            for kind in ("entities", "inspectors"):
+                f = EXAMPLES / f"qingdao-west-coast-2020-{kind}.csv"
+                assert (await import_registry(db, bid, kind, f)).ok
+        finally:
+            await db.close()
+
+    asyncio.run(setup())
+    items = str(EXAMPLES / "qingdao-west-coast-2020.yaml")
+    args = ["plan", "--year", "2020", "--items", items, "--db", str(path), "--lang", "en"]
+    assert main([*args, "--bureau", "qd"]) == 0
+    out = capsys.readouterr().out
+    assert "一般排污单位 at least 5 per active enforcement inspector a year" in out
+    assert out.rstrip().endswith("Total 134 entity-visits")
+    assert main([*args, "--bureau", "other"]) == 1
+    assert "no bureau 'other'" in capsys.readouterr().err

@@ -82,19 +82,23 @@ def _plan(args: argparse.Namespace) -> int:
 
 async def _build(args: argparse.Namespace, settings: Settings, items: ItemList) -> Plan | None:
     from bot.services.plan import plan_for_bureau
-    from storage.bureaus import bureau_id, ensure_bureau
+    from storage.bureaus import bureau_id
     from storage.db import Database
 
     if args.entities is not None:
         return await _from_files(args, items)
-    db = await Database.open(args.db or settings.database_path)
+    path = Path(args.db or settings.database_path)
+    code = args.bureau or settings.bureau_code
+    if not path.exists():
+        print(f"plan: no database at {path}; import a registry first", file=sys.stderr)
+        return None
+    db = await Database.open(path)
     try:
-        code = args.bureau or settings.bureau_code
         async with db.read() as conn:
             bid = await bureau_id(conn, code)
         if bid is None:
-            async with db.tx() as conn:
-                bid = await ensure_bureau(conn, code, settings.bureau_name)
+            print(f"plan: no bureau {code!r} in {path}; import its registry first", file=sys.stderr)
+            return None
         return await plan_for_bureau(db, bid, items, args.year)
     finally:
         await db.close()
