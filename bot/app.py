@@ -6,7 +6,6 @@ import logging
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -17,6 +16,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.outbox_dispatcher import Dispatcher
+from bot.rate_limit import ChatPacedRateLimiter
 from bot.reminder_job import install as install_reminders
 from bot.settings import Settings
 from handlers import deadlines, registry, start
@@ -61,7 +61,7 @@ def build_application(
         HTTPXRequest(http_version="1.1", proxy=proxy, connection_pool_size=16)
     )
     builder = builder.get_updates_request(HTTPXRequest(http_version="1.1", proxy=proxy))
-    builder = builder.rate_limiter(AIORateLimiter(max_retries=3)).post_init(startup)
+    builder = builder.rate_limiter(ChatPacedRateLimiter()).post_init(startup)
     app = builder.build()
     app.bot_data.update(db=db, settings=settings, bureau_id=bureau_id)
     app.add_handler(TypeHandler(Update, dedupe_update), group=-1)
