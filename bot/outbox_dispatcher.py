@@ -23,6 +23,7 @@ from storage.users import users_with_role
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 MAX_ATTEMPTS = 8
+INTERRUPTED = "interrupted mid-send by a crash; not resent, to never send twice"
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -49,12 +50,37 @@ class Dispatcher:
         self._next_ok: dict[int, datetime] = {}
 
     async def recover(self) -> int:
-        """At start-up: rows left `sending` by a crash go back to pending (sent at least once)."""
+        """At start-up: rows left `sending` by a crash may or may not have reached Telegram.
+
+        They are not resent (a notification must never go out twice); each becomes `failed` with
+        the reason, and the bureau's coordinators are told once which chats to check. The state
+        they announced is in the database either way (/tasks, /deadlines show it).
+        """
         async with self.db.tx() as conn:
-            cur = await conn.execute(
-                "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
-            )
-        return cur.rowcount
+            sql = "SELECT id, chat_id, bureau_id FROM outbox WHERE status = 'sending'"
+            async with conn.execute(sql) as cur:
+                rows = await cur.fetchall()
+            for row_id, _, _ in rows:
+                await outbox.mark(conn, row_id, "failed", last_error=INTERRUPTED)
+            by_bureau: dict[int, list[int]] = {}
+            for _, chat_id, bureau in rows:
+                by_bureau.setdefault(bureau or 0, []).append(chat_id)
+            for bureau, chats in by_bureau.items():
+                for coord in await users_with_role(conn, bureau, Role.COORDINATOR):
+                    text = t(
+                        coord.lang,
+                        "outbox_interrupted",
+                        count=len(chats),
+                        chats=", ".join(str(c) for c in sorted(set(chats))),
+                    )
+                    await outbox.enqueue(
+                        conn,
+                        coord.telegram_id,
+                        {"text": text},
+                        bureau_id=bureau,
+                        key=f"interrupted:{rows[-1][0]}:{coord.id}",
+                    )
+        return len(rows)
 
     async def run_once(self, now: datetime | None = None, limit: int = 100) -> int:
         """Send what is due now; returns how many rows were sent."""

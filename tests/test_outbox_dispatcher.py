@@ -102,3 +102,19 @@ async def test_long_text_is_split_at_line_breaks(db, emu, bot):
     got = _texts(emu, 9)
     assert len(got) == len(split_text(text)) == 3
     assert "\n".join(got) == text and all(len(p) <= 4096 for p in got)
+
+
+async def test_rows_interrupted_mid_send_are_not_resent_and_reported(db, emu, bot):
+    async with db.tx() as conn:
+        bid = await ensure_bureau(conn, "x", "X")
+        await create_user(conn, bid, 60, "王综合", [Role.COORDINATOR])
+        await outbox.enqueue(conn, 11, {"text": "任务"}, key="k11", bureau_id=bid)
+        await conn.execute("UPDATE outbox SET status = 'sending' WHERE idempotency_key = 'k11'")
+    emu.user(60, "王综合", started=True)
+    emu.user(11, "u11", started=True)
+    disp = Dispatcher(db, bot)
+    assert await disp.recover() == 1
+    counts = await _drain(disp, db)
+    assert counts == {"failed": 1, "sent": 1}
+    assert _texts(emu, 11) == []  # never sent twice: not resent at all
+    assert "11" in _texts(emu, 60)[0]
