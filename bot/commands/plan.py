@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--year", type=int, required=True, help="the plan's year, e.g. 2026")
     p.add_argument(
-        "--items", type=Path, help="item list YAML (default: the item_list_path setting)"
+        "--items", type=Path, help="item list YAML (default: the SHUANGSUIJI_ITEMS_FILE setting)"
     )
     p.add_argument("--json", action="store_true", help="print JSON (docs/plan-json.md)")
     p.add_argument("--with-entities", action="store_true", help="JSON: add the entity list")
@@ -64,7 +64,7 @@ def _plan(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"plan: {exc}", file=sys.stderr)
         return 2
-    items_path = args.items or getattr(settings, "item_list_path", None)
+    items_path = args.items or settings.items_file
     if not items_path:
         print("plan: no item list: pass --items FILE", file=sys.stderr)
         return 2
