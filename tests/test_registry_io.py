@@ -373,3 +373,51 @@ async def test_export_then_import_changes_nothing(db, bureau, tmp_path):
         assert report.ok, report.render()
         assert report.counts.unchanged == count and report.counts.added == 0
         assert report.counts.updated == 0
+
+
+async def test_columns_in_another_order_blank_rows_and_a_late_header(db, bureau, tmp_path):
+    """Columns are found by header; blank (or blanks-only) rows are skipped; row numbers stay
+    those of the sheet when the header is not on row 1."""
+    order = list(reversed(ENTITY_HEADERS))
+    rows = [list(reversed(r)) for r in some_entities(2)]
+    path = tmp_path / "r.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([])
+    ws.append(order)
+    ws.append(rows[0])
+    ws.append([None, "  ", ""])
+    ws.append(rows[1])
+    bad = list(reversed(entity_row(统一社会信用代码=code(7), 状态="不知道")))
+    ws.append(bad)
+    wb.save(path)
+    report = await import_registry(db, bureau, "entities", path)
+    assert [(p.row, p.column) for p in report.errors.shown] == [(6, "状态")]
+    bad[order.index("状态")] = "停产"
+    ws.delete_rows(6)
+    ws.append(bad)
+    wb.save(path)
+    report = await import_registry(db, bureau, "entities", path)
+    assert report.ok and report.rows == 3 and report.counts.added == 3
+
+
+async def test_data_under_a_column_without_header_is_refused(db, bureau, tmp_path):
+    rows = [[*r, "多余"] for r in some_entities(1)]
+    report = await import_registry(
+        db, bureau, "entities", write_csv(tmp_path / "x.csv", ENTITY_HEADERS, rows)
+    )
+    assert "第 2 行 U 列有数据但该列没有列名" in report.render()
+
+
+async def test_a_sheet_named_like_the_registry_is_preferred(db, bureau, tmp_path):
+    path = tmp_path / "two.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "封面"
+    wb.active.append(["遵化市检查对象名录库 2026"])
+    data = wb.create_sheet("检查对象")
+    data.append(list(ENTITY_HEADERS))
+    for r in some_entities(2):
+        data.append(r)
+    wb.save(path)
+    report = await import_registry(db, bureau, "entities", path)
+    assert report.ok and report.sheet == "检查对象" and report.counts.added == 3
