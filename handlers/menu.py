@@ -26,6 +26,7 @@ MENU: list[tuple[str, frozenset[Role]]] = [
     ("invite", frozenset({Role.ADMIN})),
     ("import", frozenset({Role.COORDINATOR, Role.ADMIN})),
     ("template", frozenset({Role.COORDINATOR, Role.ADMIN})),
+    ("plan", frozenset({Role.COORDINATOR, Role.MANAGER})),
     ("deadlines", frozenset({Role.INSPECTOR})),
     ("overdue", frozenset({Role.COORDINATOR, Role.MANAGER})),
 ]
