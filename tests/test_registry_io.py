@@ -421,3 +421,22 @@ async def test_a_sheet_named_like_the_registry_is_preferred(db, bureau, tmp_path
     wb.save(path)
     report = await import_registry(db, bureau, "entities", path)
     assert report.ok and report.sheet == "检查对象" and report.counts.added == 3
+
+
+async def test_a_real_import_is_audited_a_dry_run_is_not(db, bureau, tmp_path):
+    import hashlib
+    import json
+
+    path = write_csv(tmp_path / "e.csv", ENTITY_HEADERS, some_entities(2))
+    await import_registry(db, bureau, "entities", path, dry_run=True)
+    assert await count_rows(db, "audit_log") == 0
+    await import_registry(db, bureau, "entities", path, filename="名录.csv", actor="tg:42")
+    async with (
+        db.read() as conn,
+        conn.execute("SELECT actor, action, subject, payload_json FROM audit_log") as cur,
+    ):
+        actor, action, subject, payload = await cur.fetchone()
+    assert (actor, action, subject) == ("tg:42", "registry.imported", "entities")
+    data = json.loads(payload)
+    assert data["file"] == "名录.csv" and data["added"] == 3
+    assert data["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()

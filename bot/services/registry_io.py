@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import gc
+import hashlib
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ from bot.services.registry_files import (
     write_table,
 )
 from bot.services.registry_template import write_template
+from storage import audit
 from storage.db import Database
 from storage.entities import UpsertCounts, entity_ids, list_entities, upsert_entities
 from storage.inspectors import list_inspectors, upsert_inspectors
@@ -191,9 +193,12 @@ async def import_registry(
     *,
     dry_run: bool = False,
     filename: str | None = None,
+    actor: str = "import",
 ) -> ImportReport:
     """Validate the registry file at `path` and upsert it into the bureau's registry in one
-    transaction (nothing is written when any row is bad, or when `dry_run`)."""
+    transaction (nothing is written when any row is bad, or when `dry_run`). A real import is
+    logged in the audit chain (registry.imported: file name, SHA-256, counts) by `actor`: the
+    registries are the draw's frame, so who changed them, and with which file, must show."""
     report = ImportReport(kind, filename or Path(path).name, dry_run)
     with _bulk_gc():
         numbered = await asyncio.to_thread(read_registry, Path(path), kind, report)
@@ -209,9 +214,27 @@ async def import_registry(
                     report.counts = await upsert_inspectors(conn, bureau_id, models)
                 if dry_run:
                     raise _DryRun
+                await _audit(conn, bureau_id, actor, Path(path), report)
         except _DryRun:
             pass
     return report
+
+
+async def _audit(
+    conn: object, bureau_id: int, actor: str, path: Path, report: ImportReport
+) -> None:
+    """Append registry.imported to the audit chain, in the import's transaction."""
+    digest = await asyncio.to_thread(lambda: hashlib.sha256(path.read_bytes()).hexdigest())
+    counts = report.counts
+    payload = {
+        "file": report.filename,
+        "sha256": digest,
+        "rows": report.rows,
+        "added": counts.added if counts else 0,
+        "updated": counts.updated if counts else 0,
+        "unchanged": counts.unchanged if counts else 0,
+    }
+    await audit.append(conn, actor, "registry.imported", report.kind, payload, bureau_id=bureau_id)
 
 
 def read_registry(path: Path, kind: Kind, report: ImportReport) -> list[tuple[int, Any]]:
