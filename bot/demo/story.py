@@ -9,7 +9,9 @@ import re
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.demo.narrator import Narrator
 from bot.domain.models import InspectorKind
@@ -19,6 +21,7 @@ from bot.i18n import t
 from bot.services.registry_io import import_registry, write_models
 from bot.settings import load_settings
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ADMIN, COORDINATOR, MANAGER, INSPECTOR, STRANGER = 10001, 20001, 30001, 40001, 99999
 CODE = re.compile(r"start=([A-Za-z0-9_-]+)")
 
@@ -44,6 +47,7 @@ async def play(opts: DemoOptions) -> int:
             bot_token="123456:DEMO-TOKEN",
             database_path=Path(tmp) / "demo.db",
             admin_ids=[ADMIN],
+            items_file=EXAMPLES / "zunhua-2024.yaml",
             language=opts.lang,
             bureau_name=t(opts.lang, "demo_bureau"),
         )
@@ -65,6 +69,7 @@ class Story:
         self.lb, self.n, self.opts, self.work = lb, n, opts, work
         self.lang = opts.lang
         self.tg_lang = "en" if opts.lang == "en" else "zh-hans"
+        self.year = datetime.now(ZoneInfo(lb.settings.timezone)).year
 
     def user(self, uid: int, name: str):  # noqa: ANN201 (FakeUser)
         return self.lb.emu.user(uid, name, language_code=self.tg_lang)
@@ -74,6 +79,7 @@ class Story:
         await self.staff()
         await self.import_in_chat()
         await self.inspector_joins()
+        await self.plan()
         await self.stranger()
 
     async def registries(self) -> None:
@@ -130,6 +136,14 @@ class Story:
         await self.inspector.send("/whoami")
         await self.inspector.wait_reply()
         self.n.chat(INSPECTOR)
+
+    async def plan(self) -> None:
+        """The manager reads the year's plan (年度抽查计划) from the item list and the registry."""
+        self.n.scene("demo_plan", items="zunhua-2024.yaml")
+        await self.manager.send(f"/plan {self.year}")
+        await self.manager.wait_reply(timeout=20)
+        await self.manager.wait_reply(timeout=20)  # the workbook
+        self.n.chat(MANAGER)
 
     async def stranger(self) -> None:
         """Someone without an invite: one polite refusal, then silence."""
