@@ -103,7 +103,9 @@ async def _run_import(
         path = Path(tmp) / Path(name).name
         tg_file = await context.bot.get_file(file_id)
         await tg_file.download_to_drive(path)
-        report = await import_registry(db, bureau_of(context), kind, path, filename=name)
+        report = await import_registry(
+            db, bureau_of(context), kind, path, filename=name, actor=f"tg:{user.telegram_id}"
+        )
     await answer(update, report.render(user.lang))
 
 
