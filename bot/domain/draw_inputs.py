@@ -1,0 +1,195 @@
+"""摇号输入 (the inputs of a draw): the item list's frames and the two registries as a DrawFrame.
+
+* **Departments.** The engine draws a visit's enforcement inspectors from its items' initiating
+  departments (发起部门); the registry names the unit each inspector works in. An inspector
+  belongs to initiating department D when (1) their department is D; else (2) their department
+  with a trailing unit number removed ("综合执法大队一中队" -> "综合执法大队") occurs in exactly
+  one initiating department's name; else (3) the item list has one initiating department only,
+  whose draws then take the bureau's whole enforcement roster (执法检查人员名录库); else (4)
+  they keep their own department and are drawn only for items it initiates. Experts form one pool.
+* **Targeted draws (定向抽查).** A target such as ``region=崔庄镇,安肃镇`` or ``tag:行业=化工``
+  restricts every group to the entities whose attribute takes one of the values; only the
+  attributes a target names enter the snapshot.
+* **Feasibility.** `possible_problems` checks every entity as if every group took all of its
+  eligible entities, the hardest case (more items on a visit only add departments, expertise and
+  seats). When it finds nothing, every draw of the frame can be staffed.
+
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from bot.domain.draw import (
+    CapPolicy,
+    DrawFrame,
+    FrameEntity,
+    FrameGroup,
+    FrameInspector,
+    FrameItem,
+    InspectionProblem,
+)
+from bot.domain.draw.feasibility import problems
+from bot.domain.draw.needs import need_for
+from bot.domain.draw.roster import Roster
+from bot.domain.draw.select import effective_eligible
+from bot.domain.frames import ItemFrame
+from bot.domain.models import Entity, Inspector, InspectorKind
+
+UNIT_NUMBER = re.compile(r"[一二三四五六七八九十百0-9]+(中队|分队|小组|组|队)$")
+PLAIN_ATTRIBUTES = ("region", "industry_code", "credit_rating")
+TAG_PREFIX = "tag:"
+
+Target = Mapping[str, tuple[str, ...]]
+
+
+def department_map(
+    item_departments: Iterable[str], inspector_departments: Iterable[str]
+) -> dict[str, str]:
+    """Each inspector department -> the initiating department its staff are drawn for."""
+    initiating = sorted(set(item_departments))
+    out: dict[str, str] = {}
+    for dept in sorted(set(inspector_departments)):
+        if dept in initiating:
+            out[dept] = dept
+            continue
+        stem = UNIT_NUMBER.sub("", dept)
+        holders = [d for d in initiating if stem and stem in d]
+        if len(holders) == 1:
+            out[dept] = holders[0]
+        elif len(initiating) == 1:
+            out[dept] = initiating[0]
+        else:
+            out[dept] = dept
+    return out
+
+
+def parse_target(specs: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """``name=v1,v2`` specs as a target; ValueError naming a malformed spec or unknown name."""
+    target: dict[str, set[str]] = {}
+    for spec in specs:
+        name, sep, values = spec.partition("=")
+        name = name.strip()
+        allowed = {v.strip() for v in re.split(r"[,，、]", values) if v.strip()}
+        if not sep or not name or not allowed:
+            raise ValueError(f"target {spec!r}: expected NAME=VALUE[,VALUE…]")
+        if name not in PLAIN_ATTRIBUTES and not (
+            name.startswith(TAG_PREFIX) and len(name) > len(TAG_PREFIX)
+        ):
+            known = ", ".join(PLAIN_ATTRIBUTES)
+            raise ValueError(f"target {spec!r}: {name} is not one of {known} or tag:NAME")
+        target.setdefault(name, set()).update(allowed)
+    return {k: tuple(sorted(v)) for k, v in sorted(target.items())}
+
+
+def entity_attributes(entity: Entity, names: Iterable[str]) -> dict[str, str]:
+    """The entity's values of the named attributes (a missing tag is left out: never matches)."""
+    out: dict[str, str] = {}
+    for name in names:
+        if name.startswith(TAG_PREFIX):
+            value = entity.tags.get(name[len(TAG_PREFIX) :])
+            if value is not None:
+                out[name] = value
+        else:
+            out[name] = str(getattr(entity, name))
+    return out
+
+
+def frame_inspector(inspector: Inspector, department: str) -> FrameInspector:
+    """执法检查人员 as the draw sees them: key, drawing department, qualification, recusals."""
+    return FrameInspector(
+        key=inspector.key,
+        department=department,
+        kind=inspector.kind,
+        certificate=bool(inspector.certificate_no),
+        active=inspector.active,
+        expertise=frozenset(inspector.expertise),
+        recused=frozenset(r.entity_stable_id for r in inspector.recusals),
+    )
+
+
+def frame_inspectors(
+    departments: Iterable[str], inspectors: Sequence[Inspector]
+) -> list[FrameInspector]:
+    """Every inspector of the registry, staff mapped to one of the initiating `departments`."""
+    mapping = department_map(departments, (i.department for i in inspectors))
+    return [
+        frame_inspector(i, mapping[i.department] if i.kind is InspectorKind.STAFF else i.department)
+        for i in inspectors
+    ]
+
+
+def build_frame(
+    bureau: str,
+    period: str,
+    item_frames: Sequence[ItemFrame],
+    entities: Sequence[Entity],
+    inspectors: Sequence[Inspector],
+    *,
+    previous_pairs: Mapping[str, frozenset[str]] | None = None,
+    target: Target | None = None,
+    cap_policy: CapPolicy | None = None,
+    departments: Iterable[str] | None = None,
+) -> DrawFrame:
+    """The frozen frame of one period's draw: only entities some group may take are included.
+
+    `departments`: every initiating department of the item list (default: those of
+    `item_frames`), so that inspectors map the same way in every period and for replacements.
+    """
+    target = dict(target or {})
+    departments = list(departments or (f.department for f in item_frames))
+    items = [
+        FrameItem(
+            item_id=f.item_id,
+            department=f.department,
+            groups=tuple(
+                FrameGroup(g.group_id, g.quota, g.eligible, frozenset(g.uncovered), target)
+                for g in f.groups
+            ),
+            expertise_required=f.expertise,
+            inspectors_required=f.inspectors_required,
+            experts_required=f.experts_required,
+        )
+        for f in item_frames
+    ]
+    wanted = {sid for f in item_frames for g in f.groups for sid in g.eligible}
+    frame_entities = [
+        FrameEntity(e.stable_id, entity_attributes(e, target))
+        for e in entities
+        if e.stable_id in wanted
+    ]
+    pairs = {k: v for k, v in (previous_pairs or {}).items() if k in wanted}
+    return DrawFrame(
+        bureau=bureau,
+        period=period,
+        items=tuple(items),
+        entities=tuple(frame_entities),
+        inspectors=tuple(frame_inspectors(departments, inspectors)),
+        previous_pairs=pairs,
+        cap_policy=cap_policy or CapPolicy(),
+    )
+
+
+def populations(frame: DrawFrame) -> dict[tuple[str, str], int]:
+    """(item, group) -> entities the group may take after the target filter."""
+    by_id = {e.stable_id: e for e in frame.entities}
+    return {
+        (item.item_id, g.group_id): len(effective_eligible(g, by_id))
+        for item in frame.items
+        for g in item.groups
+    }
+
+
+def possible_problems(frame: DrawFrame) -> list[InspectionProblem]:
+    """Every entity that could not be staffed if drawn, with why (see the module docstring)."""
+    by_id = {e.stable_id: e for e in frame.entities}
+    items_of: dict[str, list[FrameItem]] = {}
+    for item in frame.items:
+        for g in item.groups:
+            if g.quota > 0:
+                for sid in effective_eligible(g, by_id):
+                    items_of.setdefault(sid, []).append(item)
+    needs = [need_for(sid, items_of[sid]) for sid in sorted(items_of)]
+    return problems(Roster(frame), needs)
