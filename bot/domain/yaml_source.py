@@ -93,7 +93,12 @@ class YamlDocument:
 
 def parse_yaml(text: str, source: str) -> YamlDocument:
     """Parse one YAML document; raises SourceError for syntax errors and duplicate keys."""
-    loader = _CoreLoader(text)
+    try:
+        loader = _CoreLoader(text)  # the reader refuses control characters here already
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        issue = SourceIssue(line, "", f"not valid YAML: character #x{exc.character:04x} refused")
+        raise SourceError(source, [issue]) from None
     try:
         root = loader.get_single_node()
         if root is not None:
