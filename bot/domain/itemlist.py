@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from bot.domain.categories import CategoryRules
 from bot.domain.checklist import Question, checklist_problems
+from bot.domain.disclosure import WithholdReason, parse_reason
 from bot.domain.models import EntityStatus
 from bot.domain.quotas import QuotaRule, ShareText
 from bot.domain.selectors import STATUS_BY_LABEL, Selector, Texts, enum_list
@@ -73,6 +74,10 @@ class CheckItem(BaseModel):
     experts_required: int = Field(default=0, ge=0, le=10)
     checklist: list[Question] = Field(min_length=1)
     groups: list[TargetGroup] = Field(min_length=1)
+    # 不予公开: results of this item are never published (国家秘密 / 商业秘密 / 个人隐私).
+    confidential: Annotated[
+        WithholdReason | None, BeforeValidator(lambda v: parse_reason(str(v)) if v else None)
+    ] = None
 
     @model_validator(mode="after")
     def _sound(self) -> CheckItem:
