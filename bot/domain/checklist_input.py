@@ -164,6 +164,20 @@ def parse_name(text: str) -> Any:
     return raw
 
 
+def parse_representative(text: str) -> Any:
+    """The representative's name, or name and post in one line: ``刘建国 副总经理``, or with a
+    comma when the name has spaces (``John Smith, manager``). (name, post), post None when only
+    a name was given."""
+    marks = r"[,，、/；;]+"
+    splitter = marks if re.search(marks, text) else r"\s+"
+    parts = [p.strip() for p in re.split(splitter, text.strip(), maxsplit=1) if p.strip()]
+    name = parse_name(parts[0] if parts else "")
+    if isinstance(name, Reask) or len(parts) < 2:
+        return name if isinstance(name, Reask) else (name, None)
+    post = parse_name(" ".join(parts[1:]))
+    return post if isinstance(post, Reask) else (name, post)
+
+
 @dataclass(frozen=True, slots=True)
 class IncomingFile:
     """What Telegram says about a photo or document before it is downloaded."""
