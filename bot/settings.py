@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     workdays_override: Path | None = Field(default=None, description="holiday override YAML")
     quiet_hours: str = Field(default="22:00-07:30", description="no pushes in this local window")
     deadlines_file: Path | None = Field(default=None, description="时限 and reminder rules YAML")
+    public_channel_id: int | None = Field(
+        default=None, description="channel for public draw announcements (commitment, secret)"
+    )
     webhook_url: str = Field(default="")
     webhook_listen: str = Field(default="127.0.0.1")
     webhook_port: int = Field(default=8443, ge=1, le=65535)
