@@ -201,6 +201,17 @@ class FakeUser(_ChatView):
             f"buttons shown: {shown}\n{self.render_transcript()}"
         )
 
+    async def press_data(self, data: str, *, message_id: int | None = None) -> dict[str, Any]:
+        """Send a callback_query carrying arbitrary `data` from a bot message in this chat (the
+        newest, or `message_id`): what a client forging callback_data would send."""
+        self._emu.check_loop()
+        msgs = [m for m in reversed(self._chat.bot_messages()) if not m.deleted]
+        if message_id is not None:
+            msgs = [m for m in msgs if m.message_id == message_id]
+        if not msgs:
+            raise LookupError(f"no bot message to press on in chat {self._chat.display_name}")
+        return self._callback(msgs[0], f"forged:{data}", data)
+
     async def wait_answer(self, timeout: float = 5.0) -> dict[str, Any]:
         """The bot's answerCallbackQuery to this user's last tap: {text, show_alert, url}."""
         q = self._last_query
