@@ -34,16 +34,16 @@ class StoredAnswer:
 async def get_checklist(conn: aiosqlite.Connection, inspection_id: int) -> tuple[str, str] | None:
     """(digest, questions_json) of the visit's frozen checklist, or None if not frozen yet."""
     sql = "SELECT digest, questions_json FROM inspection_checklists WHERE inspection_id = ?"
-    async with conn.execute(sql, (inspection_id,)) as cur:
-        row = await cur.fetchone()
+    found = await conn.execute_fetchall(sql, (inspection_id,))
+    row = found[0] if found else None
     return (row[0], row[1]) if row else None
 
 
 async def get_digest(conn: aiosqlite.Connection, inspection_id: int) -> str | None:
     """The frozen checklist's digest only (cheap: parsed snapshots are cached by digest)."""
     sql = "SELECT digest FROM inspection_checklists WHERE inspection_id = ?"
-    async with conn.execute(sql, (inspection_id,)) as cur:
-        row = await cur.fetchone()
+    found = await conn.execute_fetchall(sql, (inspection_id,))
+    row = found[0] if found else None
     return row[0] if row else None
 
 
@@ -65,8 +65,7 @@ async def answers_of(conn: aiosqlite.Connection, inspection_id: int) -> dict[str
         "SELECT item_id, question_id, value_json, answered_by, answered_at, revision"
         " FROM answers WHERE inspection_id = ?"
     )
-    async with conn.execute(sql, (inspection_id,)) as cur:
-        rows = await cur.fetchall()
+    rows = await conn.execute_fetchall(sql, (inspection_id,))
     out = {}
     for r in rows:
         a = StoredAnswer(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5])
@@ -86,19 +85,16 @@ async def put_answer(
     new revision. Call inside a transaction."""
     at = now_iso()
     value_json = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    await conn.execute(
+    written = await conn.execute_fetchall(
         "INSERT INTO answers (inspection_id, item_id, question_id, value_json, answered_by,"
         " answered_at) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (inspection_id, item_id, question_id) DO UPDATE SET"
         " value_json = excluded.value_json, answered_by = excluded.answered_by,"
-        " answered_at = excluded.answered_at, revision = answers.revision + 1",
+        " answered_at = excluded.answered_at, revision = answers.revision + 1"
+        " RETURNING revision",
         (inspection_id, item_id, question_id, value_json, user_id, at),
     )
-    async with conn.execute(
-        "SELECT revision FROM answers WHERE inspection_id = ? AND item_id = ? AND question_id = ?",
-        (inspection_id, item_id, question_id),
-    ) as cur:
-        revision = int((await cur.fetchone())[0])
+    revision = int(written[0][0])
     await conn.execute(
         "INSERT INTO answer_history (inspection_id, item_id, question_id, revision, value_json,"
         " answered_by, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -116,8 +112,7 @@ async def history_of(
         " FROM answer_history WHERE inspection_id = ? AND item_id = ? AND question_id = ?"
         " ORDER BY id"
     )
-    async with conn.execute(sql, (inspection_id, item_id, question_id)) as cur:
-        rows = await cur.fetchall()
+    rows = await conn.execute_fetchall(sql, (inspection_id, item_id, question_id))
     return [StoredAnswer(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5]) for r in rows]
 
 
@@ -127,5 +122,4 @@ async def user_names(conn: aiosqlite.Connection, user_ids: set[int]) -> dict[int
         return {}
     marks = ",".join("?" * len(user_ids))
     sql = f"SELECT id, display_name FROM users WHERE id IN ({marks})"
-    async with conn.execute(sql, tuple(user_ids)) as cur:
-        return {r[0]: r[1] for r in await cur.fetchall()}
+    return {r[0]: r[1] for r in await conn.execute_fetchall(sql, tuple(user_ids))}

@@ -50,13 +50,11 @@ async def checkins_of(conn: aiosqlite.Connection, inspection_id: int) -> list[Ch
         " c.distance_m, c.far, c.at FROM checkins c JOIN users u ON u.id = c.user_id"
         " WHERE c.inspection_id = ? ORDER BY c.id"
     )
-    async with conn.execute(sql, (inspection_id,)) as cur:
-        rows = await cur.fetchall()
+    rows = await conn.execute_fetchall(sql, (inspection_id,))
     return [Checkin(*tuple(r[:7]), bool(r[7]), r[8]) for r in rows]
 
 
 async def has_checked_in(conn: aiosqlite.Connection, inspection_id: int, user_id: int) -> bool:
     """Whether the user has checked in at the visit."""
     sql = "SELECT 1 FROM checkins WHERE inspection_id = ? AND user_id = ? LIMIT 1"
-    async with conn.execute(sql, (inspection_id, user_id)) as cur:
-        return await cur.fetchone() is not None
+    return bool(await conn.execute_fetchall(sql, (inspection_id, user_id)))

@@ -81,8 +81,10 @@ async def add_evidence(
 async def evidence_of(conn: aiosqlite.Connection, inspection_id: int) -> list[Evidence]:
     """Every file kept for a visit's questions (not its rectification), oldest first."""
     sql = f"SELECT {COLS} FROM evidence WHERE inspection_id = ? AND rectification_id IS NULL"
-    async with conn.execute(sql + " ORDER BY id", (inspection_id,)) as cur:
-        return [Evidence(*tuple(r)) for r in await cur.fetchall()]
+    return [
+        Evidence(*tuple(r))
+        for r in await conn.execute_fetchall(sql + " ORDER BY id", (inspection_id,))
+    ]
 
 
 async def evidence_for_rectification(
@@ -90,8 +92,7 @@ async def evidence_for_rectification(
 ) -> list[Evidence]:
     """The files uploaded as proof of a fix, oldest first."""
     sql = f"SELECT {COLS} FROM evidence WHERE rectification_id = ? ORDER BY id"
-    async with conn.execute(sql, (rectification_id,)) as cur:
-        return [Evidence(*tuple(r)) for r in await cur.fetchall()]
+    return [Evidence(*tuple(r)) for r in await conn.execute_fetchall(sql, (rectification_id,))]
 
 
 async def count_for_question(
@@ -102,5 +103,4 @@ async def count_for_question(
         "SELECT COUNT(*) FROM evidence WHERE inspection_id = ? AND item_id = ? AND question_id = ?"
         " AND rectification_id IS NULL"
     )
-    async with conn.execute(sql, (inspection_id, item_id, question_id)) as cur:
-        return int((await cur.fetchone())[0])
+    return int((await conn.execute_fetchall(sql, (inspection_id, item_id, question_id)))[0][0])

@@ -100,8 +100,8 @@ async def latest_record(conn: aiosqlite.Connection, inspection_id: int) -> Recor
         f"SELECT {RECORD_COLS} FROM inspection_records WHERE inspection_id = ?"
         " ORDER BY version DESC LIMIT 1"
     )
-    async with conn.execute(sql, (inspection_id,)) as cur:
-        r = await cur.fetchone()
+    found = await conn.execute_fetchall(sql, (inspection_id,))
+    r = found[0] if found else None
     return _record(tuple(r)) if r else None
 
 
@@ -110,16 +110,15 @@ async def record_version(
 ) -> Record | None:
     """One version of a visit's record."""
     sql = f"SELECT {RECORD_COLS} FROM inspection_records WHERE inspection_id = ? AND version = ?"
-    async with conn.execute(sql, (inspection_id, version)) as cur:
-        r = await cur.fetchone()
+    found = await conn.execute_fetchall(sql, (inspection_id, version))
+    r = found[0] if found else None
     return _record(tuple(r)) if r else None
 
 
 async def versions_of(conn: aiosqlite.Connection, inspection_id: int) -> list[Record]:
     """Every version of a visit's record, oldest first."""
     sql = f"SELECT {RECORD_COLS} FROM inspection_records WHERE inspection_id = ? ORDER BY version"
-    async with conn.execute(sql, (inspection_id,)) as cur:
-        return [_record(tuple(r)) for r in await cur.fetchall()]
+    return [_record(tuple(r)) for r in await conn.execute_fetchall(sql, (inspection_id,))]
 
 
 async def last_record_of_entity(
@@ -131,8 +130,8 @@ async def last_record_of_entity(
         " ON i.id = r.inspection_id WHERE i.entity_id = ? AND i.id != ?"
         " ORDER BY r.submitted_at DESC, r.inspection_id DESC LIMIT 1"
     )
-    async with conn.execute(sql, (entity_id, before_inspection)) as cur:
-        row = await cur.fetchone()
+    found = await conn.execute_fetchall(sql, (entity_id, before_inspection))
+    row = found[0] if found else None
     if row is None:
         return None
     rec = await latest_record(conn, row[0])
@@ -181,8 +180,8 @@ async def add_correction(
 async def get_correction(conn: aiosqlite.Connection, correction_id: int) -> Correction | None:
     """One request by id."""
     sql = f"SELECT {CORRECTION_COLS} FROM record_corrections WHERE id = ?"
-    async with conn.execute(sql, (correction_id,)) as cur:
-        r = await cur.fetchone()
+    found = await conn.execute_fetchall(sql, (correction_id,))
+    r = found[0] if found else None
     return Correction(*tuple(r)) if r else None
 
 
@@ -192,16 +191,15 @@ async def open_correction(conn: aiosqlite.Connection, inspection_id: int) -> Cor
         f"SELECT {CORRECTION_COLS} FROM record_corrections WHERE inspection_id = ?"
         " AND (status = 'pending' OR (status = 'approved' AND new_version IS NULL))"
     )
-    async with conn.execute(sql, (inspection_id,)) as cur:
-        r = await cur.fetchone()
+    found = await conn.execute_fetchall(sql, (inspection_id,))
+    r = found[0] if found else None
     return Correction(*tuple(r)) if r else None
 
 
 async def corrections_of(conn: aiosqlite.Connection, inspection_id: int) -> list[Correction]:
     """Every request for a visit, oldest first."""
     sql = f"SELECT {CORRECTION_COLS} FROM record_corrections WHERE inspection_id = ? ORDER BY id"
-    async with conn.execute(sql, (inspection_id,)) as cur:
-        return [Correction(*tuple(r)) for r in await cur.fetchall()]
+    return [Correction(*tuple(r)) for r in await conn.execute_fetchall(sql, (inspection_id,))]
 
 
 async def decide_correction(

@@ -96,8 +96,8 @@ async def restate(
 
 async def get_order(conn: aiosqlite.Connection, rectification_id: int) -> Rectification | None:
     """One order by id."""
-    async with conn.execute(SELECT + " WHERE r.id = ?", (rectification_id,)) as cur:
-        r = await cur.fetchone()
+    found = await conn.execute_fetchall(SELECT + " WHERE r.id = ?", (rectification_id,))
+    r = found[0] if found else None
     return Rectification(*tuple(r)) if r else None
 
 
@@ -105,8 +105,8 @@ async def order_for_inspection(
     conn: aiosqlite.Connection, inspection_id: int
 ) -> Rectification | None:
     """The order a visit opened, if any."""
-    async with conn.execute(SELECT + " WHERE r.inspection_id = ?", (inspection_id,)) as cur:
-        r = await cur.fetchone()
+    found = await conn.execute_fetchall(SELECT + " WHERE r.inspection_id = ?", (inspection_id,))
+    r = found[0] if found else None
     return Rectification(*tuple(r)) if r else None
 
 
@@ -119,8 +119,7 @@ async def orders_for_inspector(
         " WHERE a.inspector_id = ? AND a.active = 1 AND r.status IN ('open', 'submitted',"
         " 'returned') ORDER BY r.due_on, r.id"
     )
-    async with conn.execute(sql, (inspector_id,)) as cur:
-        return [Rectification(*tuple(r)) for r in await cur.fetchall()]
+    return [Rectification(*tuple(r)) for r in await conn.execute_fetchall(sql, (inspector_id,))]
 
 
 async def open_orders(conn: aiosqlite.Connection, bureau_id: int) -> list[Rectification]:
@@ -129,8 +128,7 @@ async def open_orders(conn: aiosqlite.Connection, bureau_id: int) -> list[Rectif
         " WHERE r.bureau_id = ? AND r.status IN ('open', 'submitted', 'returned')"
         " ORDER BY r.status != 'submitted', r.due_on, r.id"
     )
-    async with conn.execute(sql, (bureau_id,)) as cur:
-        return [Rectification(*tuple(r)) for r in await cur.fetchall()]
+    return [Rectification(*tuple(r)) for r in await conn.execute_fetchall(sql, (bureau_id,))]
 
 
 async def set_status(
@@ -179,8 +177,7 @@ async def events_of(
         "SELECT e.action, u.display_name, e.at FROM rectification_events e"
         " JOIN users u ON u.id = e.actor WHERE e.rectification_id = ? ORDER BY e.id"
     )
-    async with conn.execute(sql, (rectification_id,)) as cur:
-        return [(r[0], r[1], r[2]) for r in await cur.fetchall()]
+    return [(r[0], r[1], r[2]) for r in await conn.execute_fetchall(sql, (rectification_id,))]
 
 
 async def open_rectification_stable_ids(conn: aiosqlite.Connection, bureau_id: int) -> set[str]:
@@ -189,5 +186,4 @@ async def open_rectification_stable_ids(conn: aiosqlite.Connection, bureau_id: i
         "SELECT DISTINCT entity_stable_id FROM rectifications"
         " WHERE bureau_id = ? AND status IN ('open', 'submitted', 'returned')"
     )
-    async with conn.execute(sql, (bureau_id,)) as cur:
-        return {r[0] for r in await cur.fetchall()}
+    return {r[0] for r in await conn.execute_fetchall(sql, (bureau_id,))}

@@ -33,8 +33,8 @@ async def get_session(conn: aiosqlite.Connection, user_id: int) -> Session | Non
         "SELECT user_id, inspection_id, step, question_index, seen_revision, subject_id,"
         " draft_json FROM checklist_sessions WHERE user_id = ?"
     )
-    async with conn.execute(sql, (user_id,)) as cur:
-        r = await cur.fetchone()
+    found = await conn.execute_fetchall(sql, (user_id,))
+    r = found[0] if found else None
     if r is None:
         return None
     return Session(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]))

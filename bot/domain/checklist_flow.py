@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from bot.domain.checklist import Question, is_finding, should_ask
@@ -141,6 +141,7 @@ def askable(checklist: FrozenChecklist, answers: Answers) -> list[FrozenQuestion
     return out
 
 
+@lru_cache(maxsize=4096)
 def department_matches(item_department: str, person_department: str) -> bool:
     """Whether a person of `person_department` belongs to the item's department.
 

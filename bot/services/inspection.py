@@ -28,11 +28,11 @@ from bot.services.errors import Refusal
 from storage.answers import answers_of, freeze_checklist, get_checklist, get_digest
 from storage.checkins import checkins_of
 from storage.db import Database
-from storage.inspections import Assignee, InspectionView, get_inspection
+from storage.inspections import Assignee, InspectionView
 from storage.records import Correction, Record, last_record_of_entity, open_correction, versions_of
 from storage.rectifications import Rectification, order_for_inspection
 from storage.users import User
-from storage.visits import EntityPlace, TaskRow, entity_place, tasks_of
+from storage.visits import EntityPlace, TaskRow, entity_place, tasks_of, visit_view
 
 OPEN_STATUSES = ("assigned", "in_progress")
 
@@ -109,7 +109,7 @@ async def load_visit(
     whether the visit does not exist or is someone else's, so ids cannot be probed)."""
     if user.inspector_id is None:
         raise Refusal("tasks_no_inspector")
-    view = await get_inspection(conn, inspection_id)
+    view = await visit_view(conn, inspection_id)
     me = None
     if view is not None and view.bureau_id == user.bureau_id:
         me = next(
@@ -117,7 +117,8 @@ async def load_visit(
         )
     if view is None or me is None:
         raise Refusal("visit_not_yours", id=inspection_id)
-    visit = Visit(view, me, await open_correction(conn, inspection_id))
+    submitted = view.status == "submitted"  # only a submitted record can be under correction
+    visit = Visit(view, me, await open_correction(conn, inspection_id) if submitted else None)
     if editable and not visit.editable:
         raise Refusal("visit_closed", id=inspection_id)
     return visit
