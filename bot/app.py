@@ -19,7 +19,7 @@ from bot.outbox_dispatcher import Dispatcher
 from bot.rate_limit import ChatPacedRateLimiter
 from bot.reminder_job import install as install_reminders
 from bot.settings import Settings
-from handlers import deadlines, plan, registry, start
+from handlers import deadlines, draw, plan, registry, replacement, start
 from handlers.common import answer, dedupe_update, requires
 from handlers.menu import set_default_menu
 from storage.db import Database
@@ -67,6 +67,7 @@ def build_application(
     app.add_handler(TypeHandler(Update, dedupe_update), group=-1)
     for handler in [*start.HANDLERS, *registry.HANDLERS, *plan.HANDLERS, *deadlines.HANDLERS]:
         app.add_handler(handler)
+    app.add_handlers([*draw.HANDLERS, *replacement.HANDLERS])  # 摇号, 更换执法人员
     app.add_handler(MessageHandler(filters.ALL, fallback))  # last of group 0: only if none took it
     app.add_error_handler(on_error)
     return app

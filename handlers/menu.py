@@ -29,6 +29,10 @@ MENU: list[tuple[str, frozenset[Role]]] = [
     ("plan", frozenset({Role.COORDINATOR, Role.MANAGER})),
     ("deadlines", frozenset({Role.INSPECTOR})),
     ("overdue", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    ("draw", frozenset({Role.COORDINATOR})),
+    ("reveal", frozenset({Role.COORDINATOR})),
+    ("cancel_draw", frozenset({Role.COORDINATOR})),
+    ("replace", frozenset({Role.INSPECTOR})),
 ]
 
 

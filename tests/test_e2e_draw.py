@@ -1,0 +1,114 @@
+"""End to end: /draw with preview and confirm, private announcements, refusals, and a replacement
+approved by a manager, through the real Application polling the emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.models import Role
+from bot.harness import TOKEN, LocalBot
+from bot.services.registry_io import import_registry
+from bot.settings import load_settings
+from storage.inspectors import list_inspectors
+from storage.users import create_user
+from tests.draw_helpers import EXAMPLES, visits_of
+from tests.e2e_helpers import ADMIN, bind
+
+CHANNEL = -100123
+
+
+@pytest.fixture
+async def lb(tmp_path):
+    settings = load_settings(
+        bot_token=TOKEN,
+        database_path=tmp_path / "bot.db",
+        admin_ids=[ADMIN],
+        items_file=EXAMPLES / "xushui-2020.yaml",
+        public_channel_id=CHANNEL,
+    )
+    async with LocalBot(settings.database_path, settings=settings) as bot:
+        bot.emu.channel(CHANNEL, "信息公开")
+        for kind in ("entities", "inspectors"):
+            report = await import_registry(
+                bot.db, bot.bureau_id, kind, EXAMPLES / f"xushui-2020-{kind}.csv"
+            )
+            assert report.ok
+        yield bot
+
+
+async def _bind_all_inspectors(lb: LocalBot, skip: str) -> dict[int, int]:
+    """Every other inspector bound straight in the database; inspector id -> telegram id."""
+    out = {}
+    async with lb.db.tx() as conn:
+        for n, (iid, ins) in enumerate(await list_inspectors(conn, lb.bureau_id)):
+            if ins.key != skip:
+                await create_user(
+                    conn, lb.bureau_id, 700000 + n, ins.name, [Role.INSPECTOR], inspector_id=iid
+                )
+                out[iid] = 700000 + n
+                lb.emu.user(700000 + n, ins.name, started=True)
+    return out
+
+
+async def test_draw_preview_confirm_announce_and_replace(lb):
+    coord = await bind(lb, 200001, "王综合", "coordinator 王综合")
+    manager = await bind(lb, 300001, "赵局", "manager 赵局")
+    zhong = await bind(lb, 400001, "钟刚", "inspector 钟刚 13060920200001")
+    others = await _bind_all_inspectors(lb, "13060920200001")
+
+    stranger = lb.emu.user(900001, "陌生人")
+    await stranger.send("/draw")
+    assert "仅供本局工作人员使用" in (await stranger.wait_reply()).text
+    await zhong.send("/draw")
+    assert "没有权限" in (await zhong.wait_reply()).text
+
+    await coord.send("/draw")  # the next quarter: 2027Q1
+    shown = await coord.wait_reply(contains="摇号预览")
+    assert "2027年第一季度" in shown.text and "✅ 可行" in shown.text
+    await coord.tap("确认摇号")
+    done = await coord.wait_reply(contains="摇号完成", timeout=15)
+    assert "承诺哈希" in done.text
+    listing = await coord.wait_reply(contains="随机抽查名单", timeout=10)
+    assert listing.document and listing.document[0].endswith(".xlsx")
+    assert "承诺哈希" in (await lb.emu.chat(CHANNEL).wait_reply(contains="摇号承诺")).text
+
+    mine = await zhong.wait_reply(contains="随机抽查任务", timeout=10)
+    async with lb.db.read() as conn:
+        row = await (await conn.execute("SELECT id FROM draws")).fetchone()
+    visits = await visits_of(lb.db, row[0])
+    async with lb.db.read() as conn:
+        zhong_id = (
+            await (
+                await conn.execute("SELECT id FROM inspectors WHERE key = '13060920200001'")
+            ).fetchone()
+        )[0]
+    own = [sid for _, sid, team in visits if zhong_id in {i for i, _ in team}]
+    assert own and all(sid in mine.text for sid in own)
+    other_id, other_chat = next(iter(others.items()))
+    theirs = lb.emu.chat(other_chat)
+    text = (await theirs.wait_reply(contains="随机抽查任务", timeout=10)).text
+    for _, sid, team in visits:
+        ids = {i for i, _ in team}
+        assert (sid in text) == (other_id in ids)
+        assert (sid in mine.text) == (zhong_id in ids)
+
+    await zhong.send("/replace")
+    await zhong.wait_reply(contains="请选择需要更换")
+    first = zhong.last_message.buttons[0]
+    await zhong.tap(first)
+    await zhong.wait_reply(contains="原因")
+    await zhong.tap("健康")
+    await zhong.wait_reply(contains="已提交更换申请")
+    await manager.wait_reply(contains="申请退出", timeout=10)
+    await manager.tap("批准")
+    approved = await manager.wait_reply(contains="已批准", timeout=10)
+    new_name = approved.text.rsplit("更换为 ", 1)[1].rstrip("。")
+    assert "接替" in (await zhong.wait_reply(contains="接替", timeout=10)).text
+    async with lb.db.read() as conn:
+        new_id = (
+            await (
+                await conn.execute("SELECT id FROM inspectors WHERE name = ?", (new_name,))
+            ).fetchone()
+        )[0]
+    told = await lb.emu.chat(others[new_id]).wait_reply(contains="你被选定接替", timeout=10)
+    assert "钟刚" in told.text
