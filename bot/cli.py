@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "bot.commands.emulator",
     "bot.commands.registry",
     "bot.commands.plan",
+    "bot.commands.draw",  # draw, reveal, transcript
 ]
 
 
