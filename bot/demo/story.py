@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.demo import scene_draw
 from bot.demo.narrator import Narrator
 from bot.domain.models import InspectorKind
 from bot.domain.synthetic import generate_entities, generate_inspectors
@@ -80,6 +81,7 @@ class Story:
         await self.import_in_chat()
         await self.inspector_joins()
         await self.plan()
+        await scene_draw.play(self)  # 摇号: preview, commitment, own visits; reveal and verify
         await self.stranger()
 
     async def registries(self) -> None:
