@@ -9,8 +9,8 @@ from bot.domain.geo import map_url
 from bot.domain.models import Role
 from bot.domain.results import Result
 from bot.i18n import t
-from bot.services.errors import Refusal
 from bot.services.inspection import VisitCard, list_tasks, visit_card
+from bot.services.record_export import may_read_record
 from handlers.checklist import send_record
 from handlers.checklist_view import button
 from handlers.common import answer, db_of, requires
@@ -144,10 +144,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User)
     parts = data.split(":")
     (iid,) = ints(data, "rx", 1)
     version = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
-    if user.has(Role.INSPECTOR) and not user.has(Role.COORDINATOR, Role.MANAGER):
-        await visit_card(db_of(context), user, iid, env_of(context))  # own visits only
-    elif user.inspector_id is None and not user.has(Role.COORDINATOR, Role.MANAGER):
-        raise Refusal("visit_not_yours", id=iid)
+    await may_read_record(db_of(context), user, iid)
     await send_record(update, context, user, iid, version)
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, select_autoescape
 
+from bot.domain.models import Role
 from bot.domain.results import Result
 from bot.i18n import catalogue, t
 from bot.services.answer_text import distance_text
@@ -28,10 +29,24 @@ from storage.db import Database
 from storage.inspections import get_inspection
 from storage.records import versions_of
 from storage.rectifications import order_for_inspection
-from storage.visits import entity_place
+from storage.users import User
+from storage.visits import entity_place, visit_view
 
 EMBEDDED = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 MAX_EMBED = 8 * 1024 * 1024  # bytes of one photo put into the page
+
+
+async def may_read_record(db: Database, user: User, inspection_id: int) -> None:
+    """Coordinators and managers of the visit's bureau, and its own inspectors, may read a
+    record; anyone else gets the same refusal as for a visit that does not exist."""
+    async with db.read() as conn:
+        view = await visit_view(conn, inspection_id)
+    if view is not None and view.bureau_id == user.bureau_id:
+        if user.has(Role.COORDINATOR, Role.MANAGER):
+            return
+        if any(a.inspector_id == user.inspector_id and a.active for a in view.inspectors):
+            return
+    raise Refusal("visit_not_yours", id=inspection_id)
 
 
 def _template() -> Any:
