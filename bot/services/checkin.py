@@ -7,11 +7,12 @@ registered coordinates when the registry has them, flagged when over `env.far_m`
 from __future__ import annotations
 
 from bot.domain.geo import place, valid_position
+from bot.services import flow_deadlines
 from bot.services.answers import advance, needs_checkin
 from bot.services.errors import Refusal
 from bot.services.flow_views import CheckedInView, CheckinView, Notice, View
 from bot.services.inspection import FlowEnv, ensure_checklist, load_visit
-from storage.checkins import add_checkin
+from storage.checkins import add_checkin, checkins_of
 from storage.db import Database
 from storage.sessions import Session, put_session
 from storage.users import User
@@ -45,6 +46,8 @@ async def located(
             env.far_m,
         )
         at = env.now.isoformat(timespec="seconds")
+        if not await checkins_of(conn, visit.id):
+            await flow_deadlines.record_clock_starts(conn, visit, env)
         await add_checkin(conn, visit.id, user.id, lat, lon, where.distance_m, where.far, at)
         done = CheckedInView(env.local(at), where.distance_m, where.far, env.far_m)
         checklist = await ensure_checklist(conn, visit, env, user)

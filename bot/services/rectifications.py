@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.domain.checklist_input import IncomingFile, Reask, parse_text
-from bot.domain.deadlines import add_months
 from bot.domain.models import Role
 from bot.domain.results import Result
 from bot.i18n import t
+from bot.services import flow_deadlines
 from bot.services.errors import Refusal
 from bot.services.evidence import SavedFile
 from bot.services.flow_views import Notice, View
@@ -27,15 +27,6 @@ from storage.rectifications import Rectification
 from storage.sessions import Session, clear_session, get_session, put_session
 from storage.users import User
 from storage.visits import role_contacts, visit_contacts
-
-DEFAULT_MONTHS = 3  # 青岛西海岸 2020 四: "原则上 3 个月内完成…整改" (DeadlineRules default)
-
-
-def due_on(env: FlowEnv) -> str:
-    """The fix is due N months after today (the bureau's 时限 rules, default three months)."""
-    if env.deadlines is not None:
-        return env.deadlines.rectification_due(env.today).isoformat()
-    return add_months(env.today, DEFAULT_MONTHS).isoformat()
 
 
 async def on_record(
@@ -52,6 +43,7 @@ async def on_record(
             return None
         await orders.restate(conn, existing.id, text, record.version)
         return existing, "restated"
+    due = flow_deadlines.rectification_due(env)
     rid = await orders.open_order(
         conn,
         bureau_id=user.bureau_id,
@@ -61,10 +53,11 @@ async def on_record(
         record_version=record.version,
         finding_text=text,
         ordered_on=env.today.isoformat(),
-        due_on=due_on(env),
+        due_on=due.isoformat(),
         ordered_by=user.id,
     )
     order = await orders.get_order(conn, rid)
+    await flow_deadlines.rectification_ordered(conn, rid, due, visit, env)
     await audit.append(
         conn,
         f"tg:{user.telegram_id}",
@@ -234,6 +227,7 @@ async def close(db: Database, user: User, rid: int) -> list[View]:
         order = await _coordinator_order(conn, user, rid)
         await orders.set_status(conn, rid, "closed", user.id, expect=("submitted",))
         await orders.add_event(conn, rid, "closed", user.id)
+        await flow_deadlines.rectification_closed(conn, rid)
         await audit.append(
             conn,
             f"tg:{user.telegram_id}",

@@ -17,7 +17,7 @@ from bot.domain.checklist_flow import findings, missing_required
 from bot.domain.checklist_input import Reask, parse_name, parse_representative
 from bot.domain.results import RESULTS, Result, result_problem
 from bot.i18n import t
-from bot.services import rectifications
+from bot.services import flow_deadlines, rectifications
 from bot.services.answer_text import shown
 from bot.services.answers import review_view
 from bot.services.errors import Refusal
@@ -201,6 +201,7 @@ async def confirm(db: Database, user: User, inspection_id: int, env: FlowEnv) ->
             raise Refusal("btn_stale")
         await insert_record(conn, record)
         await set_status(conn, inspection_id, "submitted")
+        await flow_deadlines.visit_submitted(conn, visit)
         if correction is not None:
             await complete_correction(conn, correction.id, record.version)
         await audit.append(
