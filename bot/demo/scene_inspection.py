@@ -4,7 +4,8 @@ The inspector opens the visit, checks in with the location button, answers the c
 photo, a wrong number re-asked, a location), the bot restarts mid-way and the inspector carries
 on at the same question, then submits; a correction is approved by the manager (version 2, the
 first kept); the finding's rectification is evidenced in chat and closed by the coordinator.
-Until the draw exists, the visit is created directly (storage.inspections.create_inspection).
+The visit is one of the current quarter created directly (storage.inspections.create_inspection),
+so the scene does not depend on whom the draw scene happened to draw for the next quarter.
 """
 
 from __future__ import annotations
