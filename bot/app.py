@@ -15,11 +15,12 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.disclosure_job import install as install_disclosures
 from bot.outbox_dispatcher import Dispatcher
 from bot.rate_limit import ChatPacedRateLimiter
 from bot.reminder_job import install as install_reminders
 from bot.settings import Settings
-from handlers import deadlines, draw, plan, registry, replacement, start
+from handlers import deadlines, draw, plan, publish, registry, replacement, start
 from handlers.common import answer, dedupe_update, requires
 from handlers.menu import set_default_menu
 from storage.db import Database
@@ -68,6 +69,7 @@ def build_application(
     for handler in [*start.HANDLERS, *registry.HANDLERS, *plan.HANDLERS, *deadlines.HANDLERS]:
         app.add_handler(handler)
     app.add_handlers([*draw.HANDLERS, *replacement.HANDLERS])  # 摇号, 更换执法人员
+    app.add_handlers(publish.HANDLERS)  # 一公开: /publish, /progress, /reports, /withhold
     app.add_handler(MessageHandler(filters.ALL, fallback))  # last of group 0: only if none took it
     app.add_error_handler(on_error)
     return app
@@ -88,3 +90,4 @@ async def startup(app: Application) -> None:
 
     app.job_queue.run_repeating(sweep, interval=OUTBOX_INTERVAL, first=0.1, name="outbox")
     install_reminders(app)  # deadline rules in bot_data["deadlines"], reminder sweep job
+    install_disclosures(app)  # each completed visit's publication deadline (公开时限)

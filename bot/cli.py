@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "bot.commands.registry",
     "bot.commands.plan",
     "bot.commands.draw",  # draw, reveal, transcript
+    "bot.commands.publish",  # publish, report, site (一公开)
 ]
 
 

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     public_channel_id: int | None = Field(
         default=None, description="channel for public draw announcements (commitment, secret)"
     )
+    site_dir: Path = Field(
+        default=Path("var/site"), description="where /publish writes the static site (HTML, CSV)"
+    )
     webhook_url: str = Field(default="")
     webhook_listen: str = Field(default="127.0.0.1")
     webhook_port: int = Field(default=8443, ge=1, le=65535)

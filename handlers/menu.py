@@ -33,6 +33,10 @@ MENU: list[tuple[str, frozenset[Role]]] = [
     ("reveal", frozenset({Role.COORDINATOR})),
     ("cancel_draw", frozenset({Role.COORDINATOR})),
     ("replace", frozenset({Role.INSPECTOR})),
+    ("publish", frozenset({Role.COORDINATOR})),
+    ("progress", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    ("reports", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    ("withhold", frozenset({Role.COORDINATOR})),
 ]
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.demo import scene_draw
+from bot.demo import scene_draw, scene_publish
 from bot.demo.narrator import Narrator
 from bot.domain.models import InspectorKind
 from bot.domain.synthetic import generate_entities, generate_inspectors
@@ -83,6 +83,7 @@ class Story:
         await self.plan()
         await scene_draw.play(self)  # 摇号: preview, commitment, own visits; reveal and verify
         await self.stranger()
+        await scene_publish.play(self)  # 一公开: publish, progress chart, reports; where they are
 
     async def registries(self) -> None:
         """The synthetic bureau's two registries, written as the workbooks a bureau keeps."""
