@@ -20,7 +20,7 @@ from bot.outbox_dispatcher import Dispatcher
 from bot.rate_limit import ChatPacedRateLimiter
 from bot.reminder_job import install as install_reminders
 from bot.settings import Settings
-from handlers import deadlines, draw, plan, publish, registry, replacement, start
+from handlers import deadlines, draw, inspection, plan, publish, registry, replacement, start
 from handlers.common import answer, dedupe_update, requires
 from handlers.menu import set_default_menu
 from storage.db import Database
@@ -66,6 +66,7 @@ def build_application(
     app = builder.build()
     app.bot_data.update(db=db, settings=settings, bureau_id=bureau_id)
     app.add_handler(TypeHandler(Update, dedupe_update), group=-1)
+    app.add_handlers(inspection.HANDLERS)  # first: its input router passes on what it does not take
     for handler in [*start.HANDLERS, *registry.HANDLERS, *plan.HANDLERS, *deadlines.HANDLERS]:
         app.add_handler(handler)
     app.add_handlers([*draw.HANDLERS, *replacement.HANDLERS])  # 摇号, 更换执法人员

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "bot.commands.ceremony",
     "bot.commands.emulator",
     "bot.commands.registry",
+    "bot.commands.export_record",  # adds `export record` to the registries' `export`
     "bot.commands.plan",
     "bot.commands.draw",  # draw, reveal, transcript
     "bot.commands.publish",  # publish, report, site (一公开)

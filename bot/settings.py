@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     items_file: Path | None = Field(default=None, description="the item list (随机抽查事项清单)")
     workdays_override: Path | None = Field(default=None, description="holiday override YAML")
     quiet_hours: str = Field(default="22:00-07:30", description="no pushes in this local window")
+    checkin_far_m: int = Field(
+        default=1000, ge=10, le=100_000, description="flag a check-in farther from the entity (m)"
+    )
     deadlines_file: Path | None = Field(default=None, description="时限 and reminder rules YAML")
     public_channel_id: int | None = Field(
         default=None, description="channel for public draw announcements (commitment, secret)"

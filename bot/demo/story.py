@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.demo import scene_draw, scene_publish
+from bot.demo import scene_draw, scene_inspection, scene_publish
 from bot.demo.narrator import Narrator
 from bot.domain.models import InspectorKind
 from bot.domain.synthetic import generate_entities, generate_inspectors
@@ -49,6 +49,7 @@ async def play(opts: DemoOptions) -> int:
             database_path=Path(tmp) / "demo.db",
             admin_ids=[ADMIN],
             items_file=EXAMPLES / "zunhua-2024.yaml",
+            evidence_dir=Path(tmp) / "evidence",
             language=opts.lang,
             bureau_name=t(opts.lang, "demo_bureau"),
         )
@@ -82,6 +83,7 @@ class Story:
         await self.inspector_joins()
         await self.plan()
         await scene_draw.play(self)  # 摇号: preview, commitment, own visits; reveal and verify
+        await scene_inspection.play(self)  # 现场检查: check-in to record, 更正, 整改
         await self.stranger()
         await scene_publish.play(self)  # 一公开: publish, progress chart, reports; where they are
 
