@@ -27,6 +27,8 @@ from storage.db import Database
 from storage.users import User
 
 log = logging.getLogger(__name__)
+# A repeating job still running when its next turn comes is skipped by design; not a warning.
+logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 OUTBOX_INTERVAL = 0.5  # seconds between outbox sweeps
 
 
