@@ -20,6 +20,7 @@ from bot.outbox_dispatcher import Dispatcher
 from bot.rate_limit import ChatPacedRateLimiter
 from bot.reminder_job import install as install_reminders
 from bot.settings import Settings
+from bot.update_order import PerChatUpdateProcessor
 from handlers import deadlines, draw, inspection, plan, publish, registry, replacement, start
 from handlers.common import answer, dedupe_update, requires
 from handlers.menu import set_default_menu
@@ -65,6 +66,7 @@ def build_application(
     )
     builder = builder.get_updates_request(HTTPXRequest(http_version="1.1", proxy=proxy))
     builder = builder.rate_limiter(ChatPacedRateLimiter()).post_init(startup)
+    builder = builder.concurrent_updates(PerChatUpdateProcessor())
     app = builder.build()
     app.bot_data.update(db=db, settings=settings, bureau_id=bureau_id)
     app.add_handler(TypeHandler(Update, dedupe_update), group=-1)
