@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.demo import scene_draw, scene_inspection, scene_publish
+from bot.demo import scene_draw, scene_inspection, scene_late, scene_publish
 from bot.demo.narrator import Narrator
 from bot.domain.models import InspectorKind
 from bot.domain.synthetic import generate_entities, generate_inspectors
@@ -84,6 +84,7 @@ class Story:
         await self.plan()
         await scene_draw.play(self)  # 摇号: preview, commitment, own visits; reveal and verify
         await scene_inspection.play(self)  # 现场检查: check-in to record, 更正, 整改
+        await scene_late.play(self)  # 更换执法人员, and a late visit escalated (督办)
         await self.stranger()
         await scene_publish.play(self)  # 一公开: publish, progress chart, reports; where they are
 
