@@ -68,3 +68,40 @@ async def test_upsert_counts(db):
         again = await upsert_entities(conn, bid, [e])
         changed = await upsert_entities(conn, bid, [e.model_copy(update={"name": "乙厂"})])
     assert (first.added, again.unchanged, changed.updated) == (1, 1, 1)
+
+
+async def test_entities_read_back_exactly_as_written(db):
+    from datetime import date
+
+    from bot.domain.models import Category, EntityKind, EntityStatus, PermitClass
+
+    full = Entity(
+        stable_id=CODE,
+        credit_code=CODE,
+        name="甲厂",
+        kind=EntityKind.ENTERPRISE,
+        address="一路1号",
+        region="安肃镇",
+        industry_code="2611",
+        category=Category.SPECIAL,
+        permit_class=PermitClass.KEY,
+        credit_rating="警示",
+        positive_list=True,
+        tags={"排放类型": "废水"},
+        status=EntityStatus.EXCLUDED,
+        status_reason="关停",
+        status_decided_by="局长",
+        latitude=39.0,
+        longitude=115.5,
+        last_violation_on=date(2026, 3, 1),
+        verified_complaints=3,
+        supervised_rectification=True,
+    )
+    water = Entity(stable_id="WS-1", name="水源地", kind=EntityKind.WATER_SOURCE)
+    async with db.tx() as conn:
+        bid = await ensure_bureau(conn, "a", "A")
+        await upsert_entities(conn, bid, [full, water])
+    async with db.read() as conn:
+        got = await list_entities(conn, bid)
+    assert [e.model_dump() for e in got] == [full.model_dump(), water.model_dump()]
+    assert got[0] == full and isinstance(got[0].category, Category)

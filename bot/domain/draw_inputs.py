@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from bot.domain.draw import (
     CapPolicy,
@@ -32,7 +33,7 @@ from bot.domain.draw import (
     InspectionProblem,
 )
 from bot.domain.draw.feasibility import problems
-from bot.domain.draw.needs import need_for
+from bot.domain.draw.needs import Need, need_for
 from bot.domain.draw.roster import Roster
 from bot.domain.draw.select import effective_eligible
 from bot.domain.frames import ItemFrame
@@ -191,5 +192,12 @@ def possible_problems(frame: DrawFrame) -> list[InspectionProblem]:
             if g.quota > 0:
                 for sid in effective_eligible(g, by_id):
                     items_of.setdefault(sid, []).append(item)
-    needs = [need_for(sid, items_of[sid]) for sid in sorted(items_of)]
+    # Many entities share one combination of items: compute each combination's need once.
+    shapes: dict[tuple[str, ...], Need] = {}
+    needs = []
+    for sid in sorted(items_of):
+        key = tuple(i.item_id for i in items_of[sid])
+        if key not in shapes:
+            shapes[key] = need_for(sid, items_of[sid])
+        needs.append(replace(shapes[key], entity=sid))
     return problems(Roster(frame), needs)
