@@ -31,15 +31,22 @@ from telegram.ext import AIORateLimiter
 PACED = ("send", "edit", "copy", "forward")
 MAX_IDLE_LIMITERS = 1024
 NETWORK_RETRIES = (0.5, 1.0)  # seconds before each retry of a call Telegram did not carry out
-# Failures before a request leaves: it cannot have reached Telegram.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures before a request has wholly left: Telegram cannot have carried it out.
+NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+)
 
 
 def never_sent(exc: NetworkError) -> bool:
-    """True when the request surely was not carried out: it never left (no connection, none
-    free), or Telegram answered with an error (5xx: PTB raises it without a cause, or from the
-    unreadable HTML of a 502 page). A read time-out, a dropped connection or anything else
-    unexplained is not: the message may have gone out. (BadRequest is Telegram refusing.)"""
+    """True when the request surely was not carried out: it never wholly left (no connection,
+    none free, writing it failed), or Telegram answered with an error (5xx: PTB raises it
+    without a cause, or from the unreadable HTML of a 502 page). A read time-out, a dropped
+    connection or anything else unexplained is not: the message may have gone out.
+    (BadRequest is Telegram refusing the call; it is never retried.)"""
     if isinstance(exc, BadRequest):
         return False
     cause = exc.__cause__

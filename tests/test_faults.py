@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import time
 
+import httpx
 import pytest
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
@@ -15,7 +17,7 @@ from bot.domain.models import Role
 from bot.emulator import BotAPIEmulator
 from bot.harness import TOKEN, LocalBot
 from bot.outbox_dispatcher import Dispatcher
-from bot.rate_limit import ChatPacedRateLimiter
+from bot.rate_limit import ChatPacedRateLimiter, never_sent
 from bot.settings import load_settings
 from storage import outbox
 from storage.bureaus import ensure_bureau
@@ -164,6 +166,30 @@ async def test_a_row_refused_with_429_is_pending_while_it_waits(db, emu):
     assert _texts(emu, 26) == ["任务通知"] and emu.stats.too_many_requests == 1
 
 
+def _raised(exc: Exception, cause: BaseException | None) -> Exception:
+    try:
+        raise exc from cause
+    except Exception as caught:  # noqa: BLE001
+        return caught
+
+
+@pytest.mark.parametrize(
+    ("exc", "cause", "retry"),
+    [
+        (NetworkError("Internal Server Error"), None, True),  # Telegram answered 500
+        (NetworkError("Bad Gateway (502)"), TelegramError("Invalid server response"), True),
+        (NetworkError("httpx.ConnectError"), httpx.ConnectError("refused"), True),
+        (TimedOut(), httpx.ConnectTimeout("connect"), True),
+        (TimedOut(), httpx.PoolTimeout("pool"), True),
+        (TimedOut(), httpx.ReadTimeout("read"), False),  # it may have been sent
+        (NetworkError("httpx.RemoteProtocolError"), httpx.RemoteProtocolError("gone"), False),
+        (BadRequest("message is too long"), None, False),  # refused: retrying cannot help
+    ],
+)
+def test_only_calls_telegram_surely_did_not_carry_out_are_retried(exc, cause, retry):
+    assert never_sent(_raised(exc, cause)) is retry
+
+
 # -- the real application: a handler's own reply, and a re-delivered update -------------------
 
 
@@ -222,20 +248,39 @@ async def test_a_5xx_on_a_reply_is_retried_and_the_answer_is_kept_once(lb):
 
 
 async def test_a_redelivered_update_is_handled_once(lb):
-    """Telegram may deliver an update again (the bot died before confirming it): the second copy
-    stops at the dedupe handler; no second reply, nothing written twice."""
-    u, iid, question = await _at_first_question(lb)
-    await u.tap("是", message_id=question.message_id)
+    """Telegram delivers an update again when the bot died before confirming it: the second copy
+    stops at the dedupe handler. Here a typed answer: handled twice, it would be taken as input
+    to the next question (a button question: the bot would answer "please tap a button")."""
+    world = await make_world(lb.db, bureau_id=lb.bureau_id)
+    iid = await new_visit(lb.db, world, items=("positive-list-remote",), members=(), mode="offsite")
+    u = lb.emu.user(world.users["张三"].telegram_id, "张三", started=True)
+    await u.send(f"/tasks {iid}")
+    await u.wait_reply(contains="检查对象")
+    await u.tap("▶ 开始检查")
+    await u.wait_reply(contains="第 1/")
+    await u.tap("是")
     await u.wait_reply(wait_edit=True, contains="第 2/")
+    await u.tap("是")  # exceedances: the number of hours follows
+    await u.wait_reply(wait_edit=True, contains="超标小时数")
+    await u.send("12")
+    await u.wait_reply(contains="分表计电")
     events = len(lb.emu.transcript(u.chat_id))
     again = lb.emu.redeliver_last_update(u)
-    assert again["callback_query"]["data"].startswith(f"q:{iid}:")
+    assert again["message"]["text"] == "12"
     await asyncio.sleep(1.5)
-    assert lb.emu.transcript(u.chat_id)[events:] == []  # no reply, no edit
+    assert lb.emu.transcript(u.chat_id)[events:] == []  # no reply at all
     seen = await _rows(
         lb, "SELECT COUNT(*) FROM processed_updates WHERE update_id = ?", again["update_id"]
     )
-    history = await _rows(lb, "SELECT question_id FROM answer_history WHERE inspection_id = ?", iid)
-    assert seen == [(1,)] and history == [("permit",)]
-    await u.tap("否")  # and the bot carries on
-    assert "第 3/" in (await u.wait_reply(wait_edit=True, contains="第 3/")).text
+    history = await _rows(
+        lb,
+        "SELECT question_id, value_json FROM answer_history WHERE inspection_id = ? ORDER BY id",
+        iid,
+    )
+    assert seen == [(1,)] and [q for q, _ in history] == [
+        "online-data",
+        "exceedance",
+        "exceedance-hours",
+    ]
+    await u.tap("正常")  # and the bot carries on
+    await u.wait_reply(wait_edit=True, contains="排污许可执行报告")
