@@ -1,7 +1,11 @@
 """/draw (摇号), /reveal (公开密钥), /cancel_draw (申请撤销) and the manager's decision.
 
-/draw [PERIOD] shows the preview with [确认摇号] [取消]; the confirm button carries the period and
-the preview token, and the service re-checks that the frame is still the one previewed.
+/draw [PERIOD] [NAME=V[,V…] …] shows the preview with [确认摇号] [取消]; NAME=V… words make it a
+targeted draw (定向抽查), as `shuangsuiji draw --target`. The confirm button carries the period and
+the preview token (the start of the frame's snapshot hash, which covers the target), never the
+target itself (callback data is limited to 64 bytes): a targeted preview keeps its target by that
+token, the confirmation reads it back, and the service re-checks that the frame is still the one
+previewed.
 """
 
 from __future__ import annotations
@@ -14,10 +18,17 @@ from bot.domain.periods import Period
 from bot.i18n import t
 from bot.reminder_job import now_of
 from bot.services.draw_cancel import decide_cancel, request_cancel
-from bot.services.draw_preview import preview
+from bot.services.draw_preview import (
+    Target,
+    check_target,
+    preview,
+    previewed_target,
+    remember_target,
+    target_specs,
+)
 from bot.services.draw_reveal import reveal_secret
 from bot.services.draw_run import run
-from bot.services.draw_texts import done_text, period_name, render_preview
+from bot.services.draw_texts import done_text, period_name, render_preview, target_text
 from bot.services.draws import (
     DrawEnv,
     DrawInfeasible,
@@ -37,12 +48,19 @@ def env_of(context: ContextTypes.DEFAULT_TYPE) -> DrawEnv:
 
 
 async def show_preview(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, user: User, period: Period
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    user: User,
+    period: Period,
+    target: Target | None = None,
 ) -> None:
-    """The preview, with the confirm button only when every draw can be staffed."""
-    p = await preview(db_of(context), bureau_of(context), period, env_of(context))
+    """The preview, with the confirm button only when every draw can be staffed (and a target
+    leaves something to draw); a targeted preview's target is kept by its token."""
+    db, bureau_id = db_of(context), bureau_of(context)
+    p = await preview(db, bureau_id, period, env_of(context), target or None)
     markup = None
-    if p.feasible:
+    if p.drawable:
+        await remember_target(db, bureau_id, p, f"user:{user.id}")
         markup = InlineKeyboardMarkup(
             [
                 [
@@ -61,14 +79,18 @@ async def show_preview(
 
 @requires(Role.COORDINATOR)
 async def draw(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
-    """/draw [PERIOD]: the preview of the period's draw (default: the next quarter)."""
-    period = parse_period(context.args[0] if context.args else None, today_of(context))
-    await show_preview(update, context, user, period)
+    """/draw [PERIOD] [NAME=V[,V…] …]: the preview of the period's draw (default: the next
+    quarter), targeted when conditions follow; a malformed condition is named, nothing kept."""
+    words = list(context.args or [])
+    first = words.pop(0) if words and "=" not in words[0] and "＝" not in words[0] else None
+    target = check_target(target_specs(words)) if words else {}
+    period = parse_period(first, today_of(context))
+    await show_preview(update, context, user, period, target)
 
 
 @requires(Role.COORDINATOR)
 async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
-    """Buttons drw:ok:PERIOD:TOKEN and drw:no:PERIOD."""
+    """Buttons drw:ok:PERIOD:TOKEN (the target, if any, found by the token) and drw:no:PERIOD."""
     query = update.callback_query
     parts = (query.data or "").split(":")
     await query.edit_message_reply_markup(None)
@@ -76,18 +98,22 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
         return await answer(update, t(user.lang, "draw_preview_dropped"))
     period = parse_period(parts[2], today_of(context))
     token = parts[3] if len(parts) > 3 else ""
+    target = await previewed_target(db_of(context), bureau_of(context), period, token)
     try:
         done = await run(
             db_of(context), bureau_of(context), period, f"user:{user.id}", env_of(context),
-            token=token, now=now_of(context.application),
+            target=target or None, token=token, now=now_of(context.application),
         )  # fmt: skip
     except PreviewStale as stale:
         await answer(update, t(user.lang, stale.key, **stale.params))
-        return await show_preview(update, context, user, period)
+        return await show_preview(update, context, user, period, target)
     except DrawInfeasible as no:
         text = t(user.lang, no.key, **{**no.params, "lines": no.lines(user.lang)})
         return await answer(update, text)
-    await answer(update, done_text(done, user.lang))
+    text = done_text(done, user.lang)
+    if target:
+        text += "\n" + t(user.lang, "draw_preview_target", target=target_text(target))
+    await answer(update, text)
 
 
 @requires(Role.COORDINATOR)

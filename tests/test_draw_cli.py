@@ -68,5 +68,7 @@ def test_public_source_then_values_and_a_targeted_draw(bureau, tmp_path, capsys)
     assert asyncio.run(_draws(bureau)) == [("2020Q4", "drawn")]
     assert main(["draw", "2020Q3", "--target", "colour=red"]) == 1
     assert "定向抽查条件有误" in capsys.readouterr().err
+    assert main(["draw", "2020Q3", "--target", "region=火星镇"]) == 1  # matches nobody: no draw
+    assert "没有匹配到任何可抽对象" in capsys.readouterr().out
     assert main(["draw", "2020Q3", "--target", "region=漕河镇", "--lang", "en"]) == 0
     assert "Targeted draw: region=漕河镇" in capsys.readouterr().out

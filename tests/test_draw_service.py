@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.draw import loads
 from bot.domain.periods import Period
-from bot.services.draw_preview import preview
+from bot.services.draw_preview import check_target, preview, target_specs
 from bot.services.draw_run import draw_committed, run
 from bot.services.draw_texts import render_preview
 from bot.services.draws import DrawInfeasible, PreviewStale
@@ -172,3 +172,44 @@ async def test_targeted_draw_takes_only_the_region(db, tmp_path):
     assert regions == {"漕河镇"} and done.inspections == sum(
         min(g.quota, g.population) for g in p.groups
     )
+
+
+@pytest.mark.parametrize(
+    ("words", "specs"),
+    [
+        (["region=崔庄镇,安肃镇", "tag:行业=化工"], ["region=崔庄镇,安肃镇", "tag:行业=化工"]),
+        (["region=崔庄镇，", "安肃镇"], ["region=崔庄镇，安肃镇"]),  # a space after the comma
+        (["region=崔庄镇", "、安肃镇"], ["region=崔庄镇、安肃镇"]),
+        (["tag：行业＝化工：精细"], ["tag:行业=化工：精细"]),  # full-width, the value untouched
+        (["region=崔庄镇", "安肃镇"], ["region=崔庄镇", "安肃镇"]),  # no comma: a spec of its own
+    ],
+)
+def test_chat_words_as_target_specs(words, specs):
+    assert target_specs(words) == specs
+
+
+def test_a_malformed_target_is_named():
+    assert check_target(target_specs(["region=崔庄镇，安肃镇", "tag:行业=化工"])) == {
+        "region": ("安肃镇", "崔庄镇"),
+        "tag:行业": ("化工",),
+    }
+    for spec, key, named in [
+        ("安肃镇", "draw_bad_target_form", {"spec": "安肃镇"}),
+        ("region=", "draw_bad_target_form", {"spec": "region="}),
+        ("=崔庄镇", "draw_bad_target_form", {"spec": "=崔庄镇"}),
+        ("tag:=化工", "draw_bad_target_name", {"spec": "tag:=化工", "name": "tag:"}),
+        ("colour=red", "draw_bad_target_name", {"spec": "colour=red", "name": "colour"}),
+    ]:
+        with pytest.raises(Refusal) as r:
+            check_target(["region=崔庄镇", spec])
+        assert r.value.key == key and named.items() <= r.value.params.items(), spec
+
+
+async def test_a_target_matching_nobody_cannot_be_confirmed(db, tmp_path):
+    b = await preset(db, tmp_path)
+    p = await preview(db, b.id, Q3, b.env, {"region": ("漕河镇", "火星镇")})
+    assert p.unmatched == {"region": ("火星镇",)} and p.drawable
+    assert "火星镇" in render_preview(p, "zh-CN")
+    none = await preview(db, b.id, Q3, b.env, {"region": ("火星镇",)})
+    assert none.feasible and none.empty and not none.drawable
+    assert "确认后将冻结" not in render_preview(none, "zh-CN")

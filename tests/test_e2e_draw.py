@@ -3,10 +3,19 @@ approved by a manager, through the real Application polling the emulator."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from datetime import date
+
 import pytest
 
+from bot.domain.draw import verify
+from bot.domain.draw.transcript import loads
 from bot.domain.models import Role
+from bot.domain.periods import Period
 from bot.harness import TOKEN, LocalBot
+from bot.services.draw_reveal import export_transcript, reveal_secret
+from bot.services.draws import env_from_settings
 from bot.services.registry_io import import_registry
 from bot.settings import load_settings
 from storage.inspectors import list_inspectors
@@ -112,3 +121,59 @@ async def test_draw_preview_confirm_announce_and_replace(lb):
         )[0]
     told = await lb.emu.chat(others[new_id]).wait_reply(contains="你被选定接替", timeout=10)
     assert "钟刚" in told.text
+
+
+async def test_targeted_draw_from_chat_survives_a_restart_and_verifies(lb, tmp_path):
+    coord = await bind(lb, 200002, "李综合", "coordinator 李综合")
+
+    async def draws() -> list[tuple]:
+        async with lb.db.read() as conn:
+            found = await conn.execute("SELECT period, status, target_json FROM draws")
+            return [tuple(r) for r in await found.fetchall()]
+
+    await coord.send("/draw 2027Q1 colour=red")  # a malformed target is named; nothing changes
+    bad = await coord.wait_reply(contains="定向抽查条件有误")
+    assert "colour" in bad.text and "region" in bad.text and not bad.buttons
+    await coord.send("/draw 2027Q1 region")
+    assert "「region」" in (await coord.wait_reply(contains="定向抽查条件有误")).text
+    await coord.send("/draw 2027Q1 region=不存在镇")  # well formed, matches nobody: no button
+    empty = await coord.wait_reply(contains="摇号预览")
+    assert "region=不存在镇" in empty.text and "没有匹配到任何可抽对象" in empty.text
+    assert "确认摇号" not in empty.buttons
+    assert await draws() == []
+
+    # Chinese comma with a space after it, and a tag condition
+    await coord.send("/draw 2027Q1 region=漕河镇， 瀑河乡 tag:排放类型=废水")
+    shown = await coord.wait_reply(contains="摇号预览")
+    by = "region=漕河镇,瀑河乡; tag:排放类型=废水"
+    assert f"定向抽查：{by}" in shown.text and "✅ 可行" in shown.text
+    data = shown.button("确认摇号")["callback_data"]
+    assert len(data.encode()) <= 64 and "漕河镇" not in data  # the button carries no target
+    await lb.restart()  # the target is looked up in the database by the preview's token
+    await coord.tap("确认摇号")
+    done = await coord.wait_reply(contains="摇号完成", timeout=15)
+    assert f"定向抽查：{by}" in done.text
+    [(period, status, target)] = await draws()
+    assert (period, status) == ("2027Q1", "drawn")
+    assert json.loads(target) == {"region": ["漕河镇", "瀑河乡"], "tag:排放类型": ["废水"]}
+    async with lb.db.read() as conn:
+        found = await conn.execute(
+            "SELECT e.region, e.tags_json FROM inspections i JOIN entities e ON e.id = i.entity_id"
+        )
+        visited = [tuple(r) for r in await found.fetchall()]
+    assert visited and all(
+        region in ("漕河镇", "瀑河乡") and json.loads(tags).get("排放类型") == "废水"
+        for region, tags in visited
+    )
+
+    env = replace(env_from_settings(lb.settings), files_dir=tmp_path / "draws")
+    q1 = Period.parse("2027Q1")
+    await reveal_secret(lb.db, lb.bureau_id, q1, "test", env, today=date(2027, 4, 1))
+    transcript = loads(await export_transcript(lb.db, lb.bureau_id, q1))
+    assert verify(transcript).exit_code == 0
+    targets = {
+        json.dumps(g["target"], ensure_ascii=False, sort_keys=True)
+        for item in transcript["snapshot"]["items"]
+        for g in item["groups"]
+    }
+    assert targets == {json.dumps(json.loads(target), ensure_ascii=False, sort_keys=True)}

@@ -136,25 +136,20 @@ def _env(args: argparse.Namespace, settings: Settings) -> DrawEnv:
 
 
 async def _do_draw(args, settings, db: Database, bid: int, period, lang: str) -> int:  # noqa: ANN001
-    from bot.domain.draw_inputs import parse_target
-    from bot.services.draw_preview import preview
+    from bot.services.draw_preview import check_target, preview
     from bot.services.draw_run import draw_committed, run
     from bot.services.draw_texts import done_text, render_preview
-    from bot.services.errors import Refusal
 
     env = _env(args, settings)
     if args.values:
         done = await draw_committed(db, bid, period, "cli", env, args.values)
         print(done_text(done, lang))
         return 0
-    try:
-        target = parse_target(args.target)
-    except ValueError as exc:
-        raise Refusal("draw_bad_target", error=str(exc)) from None
+    target = check_target(args.target)
     shown = await preview(db, bid, period, env, target)
     print(render_preview(shown, lang))
-    if args.preview or not shown.feasible:
-        return 0 if shown.feasible else 1
+    if args.preview or not shown.drawable:
+        return 0 if shown.drawable else 1
     done = await run(db, bid, period, "cli", env, declared_sources=args.source, target=target)
     print()
     print(done_text(done, lang))

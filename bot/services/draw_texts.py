@@ -69,6 +69,8 @@ def render_preview(p: Preview, lang: str) -> str:
     lines = [t(lang, "draw_preview_header", period=period_name(p.period, lang))]
     if p.target:
         lines.append(t(lang, "draw_preview_target", target=target_text(p.target)))
+    if p.unmatched:
+        lines.append(t(lang, "draw_preview_unmatched", values=target_text(p.unmatched)))
     for g in p.groups:
         line = t(
             lang,
@@ -84,7 +86,11 @@ def render_preview(p: Preview, lang: str) -> str:
         lines.append(line)
     depts = "；".join(t(lang, "draw_preview_dept", department=d, count=n) for d, n in p.staff)
     lines.append(t(lang, "draw_preview_staff", departments=depts, experts=p.experts))
-    if p.feasible:
+    if not p.feasible:
+        lines.append(t(lang, "draw_preview_infeasible", lines=problem_lines(p, lang)))
+    elif p.empty:
+        lines.append(t(lang, "draw_preview_empty"))
+    else:
         lines.append(
             t(
                 lang,
@@ -96,8 +102,6 @@ def render_preview(p: Preview, lang: str) -> str:
         )
         lines.append(t(lang, "draw_preview_feasible"))
         lines.append(t(lang, "draw_preview_confirm"))
-    else:
-        lines.append(t(lang, "draw_preview_infeasible", lines=problem_lines(p, lang)))
     return "\n".join(lines)
 
 
