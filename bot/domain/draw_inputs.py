@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 
 from bot.domain.draw import (
     CapPolicy,
@@ -33,7 +32,7 @@ from bot.domain.draw import (
     InspectionProblem,
 )
 from bot.domain.draw.feasibility import problems
-from bot.domain.draw.needs import Need, need_for
+from bot.domain.draw.needs import Need, for_entity, need_for
 from bot.domain.draw.roster import Roster
 from bot.domain.draw.select import effective_eligible
 from bot.domain.frames import ItemFrame
@@ -199,5 +198,5 @@ def possible_problems(frame: DrawFrame) -> list[InspectionProblem]:
         key = tuple(i.item_id for i in items_of[sid])
         if key not in shapes:
             shapes[key] = need_for(sid, items_of[sid])
-        needs.append(replace(shapes[key], entity=sid))
+        needs.append(for_entity(shapes[key], sid))
     return problems(Roster(frame), needs)

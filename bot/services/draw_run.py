@@ -48,6 +48,7 @@ from bot.services.draws import (
     refuse_if_drawn,
 )
 from bot.services.errors import Refusal
+from bot.services.gc_pause import paused_gc
 from bot.services.reminders import schedule_for_inspection
 from storage import audit
 from storage import draws as store
@@ -99,6 +100,21 @@ async def run(
     DrawInfeasible with nothing written otherwise."""
     now = now or datetime.now(UTC)
     sources = tuple(s.strip() for s in declared_sources if s.strip())
+    with paused_gc():
+        return await _run(db, bureau_id, period, actor, env, sources, target, token, now)
+
+
+async def _run(
+    db: Database,
+    bureau_id: int,
+    period: Period,
+    actor: str,
+    env: DrawEnv,
+    sources: tuple[str, ...],
+    target: dict[str, tuple[str, ...]] | None,
+    token: str | None,
+    now: datetime,
+) -> DrawDone:
     async with db.tx() as conn:
         await refuse_if_drawn(conn, bureau_id, period)
         inputs = await load_inputs(conn, bureau_id, period, env, target)
@@ -167,6 +183,19 @@ async def draw_committed(
     """Draw a committed period once its public sources' values are known (开奖后摇号)."""
     now = now or datetime.now(UTC)
     values = [v.strip() for v in source_values]
+    with paused_gc():
+        return await _draw_committed(db, bureau_id, period, actor, env, values, now)
+
+
+async def _draw_committed(
+    db: Database,
+    bureau_id: int,
+    period: Period,
+    actor: str,
+    env: DrawEnv,
+    values: list[str],
+    now: datetime,
+) -> DrawDone:
     async with db.tx() as conn:
         row = await store.live_draw(conn, bureau_id, period.label)
         if row is None or row.status != "committed":

@@ -12,16 +12,21 @@ import hashlib
 import json
 from typing import Any
 
+_LEAVES = (str, int, bool, type(None))
+
 
 def _no_floats(value: Any) -> None:
-    if isinstance(value, float):
-        raise TypeError("canonical JSON holds no floats: use integers or strings")
-    if isinstance(value, dict):
-        for v in value.values():
-            _no_floats(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _no_floats(v)
+    """TypeError if a float hides anywhere in `value` (walked without recursion: a province's
+    snapshot has hundreds of thousands of values)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            stack.extend(x for x in v.values() if not isinstance(x, _LEAVES))
+        elif isinstance(v, list | tuple):
+            stack.extend(x for x in v if not isinstance(x, _LEAVES))
+        elif isinstance(v, float):
+            raise TypeError("canonical JSON holds no floats: use integers or strings")
 
 
 def canonical_json(value: Any) -> bytes:

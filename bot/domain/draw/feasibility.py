@@ -103,9 +103,22 @@ def expert_problems(roster: Roster, need: Need) -> list[tuple[str, str, str]]:
 
 
 def problems(roster: Roster, needs: list[Need]) -> list[InspectionProblem]:
-    """Every reason any visit cannot be staffed, in visit order."""
+    """Every reason any visit cannot be staffed, in visit order.
+
+    Visits to entities nobody is recused for depend on their items alone, so their reasons are
+    computed once per combination of items.
+    """
     out = []
+    shared: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
     for need in needs:
-        for code, zh, en in staff_problems(roster, need) + expert_problems(roster, need):
+        if roster.recused_for(need.entity):
+            found = staff_problems(roster, need) + expert_problems(roster, need)
+        else:
+            found = shared.get(need.items)
+            if found is None:
+                found = shared[need.items] = staff_problems(roster, need) + expert_problems(
+                    roster, need
+                )
+        for code, zh, en in found:
             out.append(InspectionProblem(need.entity, need.items, code, zh, en))
     return out

@@ -20,7 +20,12 @@ def _set(name: str, obj: object, value: object) -> None:
     object.__setattr__(obj, name, value)
 
 
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
 def _frozen_map(values: Mapping[str, str]) -> Mapping[str, str]:
+    if not values:  # an open draw: every entity has no attributes, so share one empty map
+        return _EMPTY
     return MappingProxyType({str(k): str(v) for k, v in sorted(values.items())})
 
 

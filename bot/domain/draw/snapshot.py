@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 from collections import deque
+from collections.abc import Mapping
 from itertools import repeat
 
 from bot.domain.draw.canonical import json_hash
@@ -81,9 +82,14 @@ def _inspector_json(i: FrameInspector) -> dict:
     }
 
 
+def _plain(attributes: Mapping[str, str]) -> dict[str, str]:
+    return dict(attributes) if attributes else {}
+
+
 def frame_to_json(frame: DrawFrame) -> dict:
     """The snapshot of a frame as a JSON object with the five sections."""
-    index = {e.stable_id: i for i, e in enumerate(frame.entities)}
+    entities = frame.entities
+    index = {e.stable_id: i for i, e in enumerate(entities)}
     size = len(frame.entities)
     policy = frame.cap_policy
     return {
@@ -93,7 +99,7 @@ def frame_to_json(frame: DrawFrame) -> dict:
             "algorithm": frame.algorithm,
             "cap_policy": {"staff_slack": policy.staff_slack, "expert_slack": policy.expert_slack},
         },
-        "entities": [{"id": e.stable_id, "attributes": dict(e.attributes)} for e in frame.entities],
+        "entities": [{"id": e.stable_id, "attributes": _plain(e.attributes)} for e in entities],
         "inspectors": [_inspector_json(i) for i in frame.inspectors],
         "items": [_item_json(item, index, size) for item in frame.items],
         "previous_pairs": {k: sorted(v) for k, v in frame.previous_pairs.items()},
