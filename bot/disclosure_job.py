@@ -1,9 +1,10 @@
 """公开时限跟踪 as a repeating job: every submitted record gets its publication deadline.
 
-The submission itself may call `bot.services.publication.on_record_submitted` in its transaction;
-this job catches up on any record submitted without it (and after downtime), so each completed
-visit's deadline is scheduled and the reminder sweep alerts coordinators and managers when a
-result is late. It only writes rows; nothing lives in the job queue's memory.
+The submission itself calls `bot.services.publication.on_record_submitted` in its transaction;
+this job catches up on any record submitted without it (before the submission did so, or written
+by another path), so each completed visit's deadline is scheduled and the reminder sweep alerts
+coordinators and managers when a result is late. It only writes rows; nothing lives in the job
+queue's memory.
 """
 
 from __future__ import annotations

@@ -63,16 +63,21 @@ def split_reason(text: str) -> tuple[WithholdReason, str]:
         return WithholdReason.OTHER, text
 
 
-async def untracked(conn: aiosqlite.Connection, bureau_id: int) -> list[tuple[int, str]]:
-    """(inspection id, first submission time) of submitted visits without a disclosure row."""
+async def untracked(
+    conn: aiosqlite.Connection, bureau_id: int, inspection_id: int | None = None
+) -> list[tuple[int, str]]:
+    """(inspection id, first submission time) of submitted visits without a disclosure row (only
+    the one visit with `inspection_id`)."""
+    one = " AND i.id = ?" if inspection_id is not None else ""
     sql = (
         "SELECT i.id, MIN(r.submitted_at) FROM inspections i"
         " JOIN inspection_records r ON r.inspection_id = i.id"
         " LEFT JOIN disclosures d ON d.inspection_id = i.id"
-        " WHERE i.bureau_id = ? AND i.status = 'submitted' AND d.inspection_id IS NULL"
+        f" WHERE i.bureau_id = ? AND i.status = 'submitted' AND d.inspection_id IS NULL{one}"
         " GROUP BY i.id ORDER BY i.id"
     )
-    async with conn.execute(sql, (bureau_id,)) as cur:
+    args = (bureau_id,) if inspection_id is None else (bureau_id, inspection_id)
+    async with conn.execute(sql, args) as cur:
         return [(int(r[0]), str(r[1])) for r in await cur.fetchall()]
 
 

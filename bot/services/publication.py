@@ -2,9 +2,9 @@
 
 * `track` gives every submitted visit a disclosure row with its deadline (公开时限,
   `Deadlines.publication_due` of the day the record was first submitted) and schedules the
-  deadline's reminders (coordinators are reminded, then managers, as for any deadline). Call it
-  in the transaction that submits a record (`on_record_submitted`); the tracking job and every
-  publication call it too, so a visit submitted elsewhere is caught up.
+  deadline's reminders (coordinators are reminded, then managers, as for any deadline). The
+  submission calls `on_record_submitted` in its own transaction; the tracking job and every
+  publication call `track` too, so a visit submitted elsewhere (or before) is caught up.
 * `publish` (/publish, `shuangsuiji publish`) decides, in one transaction, what of the pending
   results is published and what is withheld (bot.domain.disclosure), marks each, closes their
   deadlines, queues the post to the public channel through the outbox, appends the audit row,
@@ -33,7 +33,7 @@ from bot.domain.disclosure import (
     decide_all,
 )
 from bot.domain.itemlist import ItemList
-from bot.domain.reminders import DeadlineKind, Subject, add_weekdays
+from bot.domain.reminders import DeadlineKind, Subject, add_weekdays, bureau_deadlines
 from bot.domain.results import Result
 from bot.domain.workdays import CalendarYearMissing
 from bot.i18n import t
@@ -114,28 +114,50 @@ def publication_due(deadlines: Deadlines, completed_on: date) -> date:
 
 async def track(conn: aiosqlite.Connection, bureau_id: int, env: PublishEnv) -> int:
     """Disclosure rows and deadlines for submitted visits that have none; returns how many."""
-    found = await store.untracked(conn, bureau_id)
+    return await _track(conn, bureau_id, env.now, env.tz, env.deadlines)
+
+
+async def _track(
+    conn: aiosqlite.Connection,
+    bureau_id: int,
+    now: datetime,
+    tz: ZoneInfo,
+    deadlines: Deadlines,
+    inspection_id: int | None = None,
+) -> int:
+    found = await store.untracked(conn, bureau_id, inspection_id)
     rows = []
-    for inspection_id, submitted_at in found:
-        completed_on = datetime.fromisoformat(submitted_at).astimezone(env.tz).date()
-        rows.append((inspection_id, completed_on, publication_due(env.deadlines, completed_on)))
+    for iid, submitted_at in found:
+        completed_on = datetime.fromisoformat(submitted_at).astimezone(tz).date()
+        rows.append((iid, completed_on, publication_due(deadlines, completed_on)))
     await store.add_pending(conn, bureau_id, rows)
-    for inspection_id, _, due_on in rows:
+    for iid, _, due_on in rows:
         await schedule_deadline(
             conn,
             bureau_id,
-            subject(inspection_id),
+            subject(iid),
             DeadlineKind.PUBLICATION_DUE,
             due_on,
-            deadlines=env.deadlines,
-            now=env.now,
+            deadlines=deadlines,
+            now=now,
         )
     return len(rows)
 
 
-async def on_record_submitted(conn: aiosqlite.Connection, bureau_id: int, env: PublishEnv) -> int:
-    """Call in the transaction that submits a record: its publication deadline starts now."""
-    return await track(conn, bureau_id, env)
+async def on_record_submitted(
+    conn: aiosqlite.Connection,
+    bureau_id: int,
+    inspection_id: int,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    deadlines: Deadlines | None = None,
+) -> int:
+    """Call in the transaction that submits a record: the visit's publication deadline starts
+    (its disclosure row, the deadline and its reminders; default rules without `deadlines`).
+    Nothing for a visit that has them already (a corrected version keeps the first deadline)."""
+    rules = bureau_deadlines(deadlines)
+    return await _track(conn, bureau_id, now, tz, rules, inspection_id)
 
 
 def item_info(item_list: ItemList | None, item_id: str) -> ItemInfo:

@@ -3,8 +3,9 @@
 The lead (主办) submits one combined record for the visit: the representative's name and post
 (or that they refused to sign), the result in the standard wording, then confirmation. The record
 is written as version 1 (or N+1 after an approved correction, which keeps the representative of
-the version it corrects); the visit becomes `submitted`; a finding opens a rectification; all
-in one transaction with the audit row and the notifications.
+the version it corrects); the visit becomes `submitted`; a finding opens a rectification; the
+first submission starts the publication deadline (公开时限, `publication.on_record_submitted`);
+all in one transaction with the audit row and the notifications.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bot.domain.checklist_flow import findings, missing_required
 from bot.domain.checklist_input import Reask, parse_name, parse_representative
 from bot.domain.results import RESULTS, Result, result_problem
 from bot.i18n import t
-from bot.services import flow_deadlines, rectifications
+from bot.services import flow_deadlines, publication, rectifications
 from bot.services.answer_text import shown
 from bot.services.answers import review_view
 from bot.services.errors import Refusal
@@ -219,6 +220,10 @@ async def confirm(db: Database, user: User, inspection_id: int, env: FlowEnv) ->
             bureau_id=user.bureau_id,
         )
         ordered = await rectifications.on_record(conn, visit, record, user, env)
+        await publication.on_record_submitted(
+            conn, visit.view.bureau_id, inspection_id, now=env.now, tz=env.tz,
+            deadlines=env.deadlines,
+        )  # fmt: skip
         await clear_for_inspection(conn, inspection_id)
         await _tell_colleagues(conn, user, visit, record.version, result)
         done = SubmittedView(
