@@ -66,6 +66,14 @@ async def publish(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
         posted=posted,
         site=out.site.index,
     )
+    corrected = out.corrected
+    if corrected.public or corrected.withheld_whole():
+        text += "\n" + t(
+            lang,
+            "pub_done_corrected",
+            republished=len(corrected.public),
+            taken_down=sum(corrected.withheld_whole().values()),
+        )
     await answer(update, text)
 
 

@@ -1,6 +1,7 @@
 """结果公开 storage: publication runs, each completed visit's disclosure row, confidentiality marks,
-and the facts the compliance figures read. Tables: 0008_disclosures.sql (plus inspections,
-inspection_records, rectifications, draws, read only here except `inspections.confidential`)."""
+re-publication of corrected results, and the facts the compliance figures read. Tables:
+0008_disclosures.sql and 0010_republication.sql (plus inspections, inspection_records,
+rectifications, draws, read only here except `inspections.confidential`)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,17 @@ LATEST_RESULT = (
     "(SELECT r.result FROM inspection_records r WHERE r.inspection_id = i.id"
     " ORDER BY r.version DESC LIMIT 1)"
 )
+LATEST_VERSION = "(SELECT MAX(r.version) FROM inspection_records r WHERE r.inspection_id = i.id)"
+LATEST_SUBMITTED = (
+    "(SELECT r.submitted_at FROM inspection_records r WHERE r.inspection_id = i.id"
+    " ORDER BY r.version DESC LIMIT 1)"
+)
 
 
 @dataclass(frozen=True)
 class PendingSource:
-    """A completed visit not yet published, with what publishing it needs."""
+    """A completed visit not yet published (or published, then corrected), with what publishing
+    it needs."""
 
     inspection_id: int
     period: str
@@ -35,6 +42,9 @@ class PendingSource:
     completed_on: date
     due_on: date
     result: str | None
+    version: int = 1  # the record's current version
+    corrected_at: str | None = None  # UTC text: when the corrected version was submitted
+    public_json: str | None = None  # the row published before the correction
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,91 @@ async def pending_sources(conn: aiosqlite.Connection, bureau_id: int) -> list[Pe
     ]
 
 
+async def corrected_sources(conn: aiosqlite.Connection, bureau_id: int) -> list[PendingSource]:
+    """Published visits marked for re-publication, with their current version, by inspection id."""
+    sql = (
+        "SELECT d.inspection_id, i.period, e.name, e.credit_code, i.items_json, i.confidential,"
+        f" i.confidential_reason, d.completed_on, d.due_on, {LATEST_RESULT}, {LATEST_VERSION},"
+        f" {LATEST_SUBMITTED}, d.public_json"
+        " FROM disclosures d JOIN inspections i ON i.id = d.inspection_id"
+        " JOIN entities e ON e.id = i.entity_id"
+        " WHERE d.bureau_id = ? AND d.status = 'published' AND d.republish = 1"
+        " ORDER BY d.inspection_id"
+    )
+    async with conn.execute(sql, (bureau_id,)) as cur:
+        rows = await cur.fetchall()
+    return [
+        PendingSource(
+            int(r[0]),
+            r[1],
+            r[2],
+            r[3],
+            tuple(json.loads(r[4])),
+            bool(r[5]),
+            r[6] or "",
+            date.fromisoformat(r[7]),
+            date.fromisoformat(r[8]),
+            r[9],
+            int(r[10] or 1),
+            r[11],
+            r[12],
+        )
+        for r in rows
+    ]
+
+
+async def mark_republish(conn: aiosqlite.Connection, inspection_id: int) -> bool:
+    """A corrected version of the visit's record was submitted: if its result is published, the
+    next publication publishes the current version again. True when it was published."""
+    cur = await conn.execute(
+        "UPDATE disclosures SET republish = 1 WHERE inspection_id = ? AND status = 'published'",
+        (inspection_id,),
+    )
+    return cur.rowcount > 0
+
+
+async def mark_republished(
+    conn: aiosqlite.Connection,
+    row: PublicRow,
+    *,
+    at: str,
+    withheld_items: Sequence[str] = (),
+    reason: WithholdReason | None = None,
+) -> None:
+    """The visit's corrected row went out as `row`, in place of the one published before (the
+    first publication's date and run are kept: the deadline figures count that one)."""
+    await conn.execute(
+        "UPDATE disclosures SET public_json = ?, withheld_reason = ?, withheld_items_json = ?,"
+        " republish = 0, republished_at = ? WHERE inspection_id = ? AND status = 'published'",
+        (
+            json.dumps(row.to_json(), ensure_ascii=False, sort_keys=True),
+            reason.value if reason else None,
+            json.dumps(list(withheld_items), ensure_ascii=False),
+            at,
+            row.inspection_id,
+        ),
+    )
+
+
+async def mark_taken_down(
+    conn: aiosqlite.Connection,
+    inspection_id: int,
+    reason: WithholdReason,
+    *,
+    at: str,
+    items: Sequence[str] = (),
+    note: str = "",
+) -> None:
+    """A published visit whose corrected version must be withheld whole: its row leaves the
+    site (status withheld, the reason recorded, the published row dropped)."""
+    await conn.execute(
+        "UPDATE disclosures SET status = 'withheld', public_json = NULL, withheld_reason = ?,"
+        " withheld_items_json = ?, withheld_note = ?, republish = 0, republished_at = ?"
+        " WHERE inspection_id = ? AND status = 'published'",
+        (reason.value, json.dumps(list(items), ensure_ascii=False), note, at, inspection_id),
+    )
+
+
 async def insert_publication(
     conn: aiosqlite.Connection,
     bureau_id: int,
@@ -132,12 +227,13 @@ async def insert_publication(
     withheld: int,
     site_dir: str,
     channel_id: int | None,
+    republished: int = 0,
 ) -> int:
     """One publication run (公开批次); returns its id."""
     cur = await conn.execute(
         "INSERT INTO publications (bureau_id, published_at, published_by, rows_published,"
-        " rows_withheld, site_dir, channel_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (bureau_id, at, by, published, withheld, site_dir, channel_id),
+        " rows_withheld, site_dir, channel_id, rows_republished) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (bureau_id, at, by, published, withheld, site_dir, channel_id, republished),
     )
     return int(cur.lastrowid)
 

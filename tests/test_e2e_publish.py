@@ -100,3 +100,39 @@ async def test_withhold_marks_a_record_and_inspectors_cannot_publish(lb):
     insp = await bind(lb, 400001, "张三", "inspector 张三 C001")
     await insp.send("/publish")
     assert "没有权限" in (await insp.wait_reply()).text
+
+
+async def test_publish_again_after_a_correction_posts_the_corrected_result(lb, tmp_path):
+    """G5 (site + the confidential radiation item) corrected after publication: /publish posts
+    its current version under 【更正】, still without the radiation item."""
+    from datetime import timedelta
+
+    from bot.services.publication import on_record_corrected
+
+    channel = lb.emu.channel(CHANNEL, "测试分局信息公开")
+    coord = await bind(lb, 200004, "王综合", "coordinator 王综合")
+    await coord.send("/publish")
+    await coord.wait_reply(timeout=15, contains="已公开")
+    await channel.wait_post(timeout=10, contains="抽查结果公示")
+    g5 = lb.world.visits["G5"]
+    async with lb.db.tx() as conn:  # version 2 as a re-submission after approval writes it
+        await conn.execute(
+            "INSERT INTO inspection_records (inspection_id, version, checklist_digest,"
+            " answers_json, findings_json, checkins_json, result, submitted_by, submitted_at,"
+            " supersedes_version, content_hash) VALUES (?, 2, 'd', '[]', ?, '[]',"
+            " 'ordered_to_rectify', ?, ?, 1, 'h2')",
+            (g5, '[{"item_id": "site", "question_id": "q"}]', lb.world.user_id,
+             w.submitted_at("2026-08-24")),
+        )  # fmt: skip
+        assert await on_record_corrected(conn, g5)
+    lb.app.bot_data["clock"] = lambda: w.PUBLISH_AT + timedelta(days=5)
+    await coord.send("/publish")
+    reply = await coord.wait_reply(timeout=15, contains="已公开")
+    assert (
+        "已公开 0 条" in reply.text and "此前公示的 1 条结果因检查记录更正已重新公示" in reply.text
+    )
+    post = await channel.wait_post(timeout=10, contains="【更正】")
+    assert w.entity_name("G5") in post.text and "辐射" not in post.text
+    assert "发现问题已责令整改（部分事项依法不予公开）（已于 2026-08-24 更正）" in post.text
+    csv = (tmp_path / "site" / "results-2026Q3.csv").read_text(encoding="utf-8-sig")
+    assert "（已于 2026-08-24 更正）" in csv and "辐射" not in csv

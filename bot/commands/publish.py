@@ -110,6 +110,10 @@ async def _publish(args: argparse.Namespace, db: Database, bid: int, env: Publis
     print(f"已公开 {len(out.decision.public)} 条，依法不予公开 {sum(withheld.values())} 条，"
           f"超过公开时限 {out.late} 条 / published {len(out.decision.public)}, "
           f"withheld {sum(withheld.values())}, late {out.late}")  # fmt: skip
+    if out.corrected.public or out.corrected.withheld_whole():
+        down = sum(out.corrected.withheld_whole().values())
+        print(f"更正后重新公开 {len(out.corrected.public)} 条，撤下 {down} 条 / "
+              f"republished {len(out.corrected.public)} corrected, taken down {down}")  # fmt: skip
     print(f"网站 / site: {out.site.index}")
     print(f"公开频道 / channel: {env.channel_id if out.posted else '—'}")
     return 0

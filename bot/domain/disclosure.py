@@ -11,6 +11,9 @@ secret or personal privacy (国家秘密、商业秘密、个人隐私) is withh
   visit that covered only such items is withheld whole, one that covered others too is
   published with those others and the visit's result, flagged as partly withheld.
 
+A record corrected after its result was published (更正) is decided again by the same rules and
+published anew: its current version, flagged with the date of the correction.
+
 `disclosure_figures` measures the disclosure rate and the late publications against each
 result's publication deadline (公开时限). Pure: no I/O, no clock (pass `as_of`).
 """
@@ -72,6 +75,7 @@ PUBLIC_HEADERS = (
 )
 NO_CODE = "—"  # an entity without a credit code (a water-source area, a project)
 PARTLY_WITHHELD = "（部分事项依法不予公开）"
+CORRECTED = "（已于 {date} 更正）"  # a result re-published after a correction of its record
 
 
 def parse_reason(text: str) -> WithholdReason:
@@ -106,6 +110,7 @@ class CompletedInspection:
     result: Result
     confidential: WithholdReason | None = None  # the record itself (检查记录涉密)
     confidential_note: str = ""
+    corrected_on: date | None = None  # re-published after a correction submitted on that day
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +126,15 @@ class PublicRow:
     inspected_on: date
     result: Result
     partly_withheld: bool = False
+    corrected_on: date | None = None  # the local date of the correction this row publishes
 
     @property
     def wording(self) -> str:
-        """The result in the standard wording, with the partly-withheld note if any."""
-        return self.result.wording + (PARTLY_WITHHELD if self.partly_withheld else "")
+        """The result in the standard wording, with the partly-withheld and corrected notes."""
+        text = self.result.wording + (PARTLY_WITHHELD if self.partly_withheld else "")
+        if self.corrected_on is not None:
+            text += CORRECTED.format(date=self.corrected_on.isoformat())
+        return text
 
     def cells(self, number: int) -> list[str]:
         """The row under PUBLIC_HEADERS, numbered `number`."""
@@ -152,6 +161,7 @@ class PublicRow:
             "inspected_on": self.inspected_on.isoformat(),
             "result": self.result.value,
             "partly_withheld": self.partly_withheld,
+            **({"corrected_on": self.corrected_on.isoformat()} if self.corrected_on else {}),
         }
 
     @classmethod
@@ -167,6 +177,7 @@ class PublicRow:
             date.fromisoformat(data["inspected_on"]),
             Result(data["result"]),
             bool(data.get("partly_withheld", False)),
+            date.fromisoformat(data["corrected_on"]) if data.get("corrected_on") else None,
         )
 
 
@@ -218,6 +229,7 @@ def decide(row: CompletedInspection) -> tuple[PublicRow | None, Withholding | No
         row.completed_on,
         row.result,
         partly_withheld=bool(secret),
+        corrected_on=row.corrected_on,
     )
     return public, withheld
 

@@ -10,10 +10,17 @@
   deadlines, queues the post to the public channel through the outbox, appends the audit row,
   and writes the static site (bot.services.site) into `site_dir` (written aside, then swapped in).
 * `withhold` marks a visit's record confidential before it is published.
+* 更正后重新公开: when a corrected version of a published visit's record is submitted, the
+  submission calls `on_record_corrected`, which marks the visit; the next `publish` decides its
+  current version again by the same rules (confidential items still left out, a now wholly
+  confidential visit taken down), replaces the published row with it, noting the correction's
+  date, and posts it under a 更正 heading. The first publication's date still counts for the
+  deadline figures.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from dataclasses import dataclass
@@ -79,6 +86,7 @@ class PublishOutcome:
     late: int  # of the rows just published, how many after their deadline
     posted: bool
     site: SiteFiles
+    corrected: Decision = Decision((), ())  # corrected results published again (or taken down)
 
 
 def env_for(settings: Settings, deadlines: Deadlines, now: datetime, actor: str) -> PublishEnv:
@@ -172,9 +180,22 @@ def item_info(item_list: ItemList | None, item_id: str) -> ItemInfo:
     return ItemInfo(item_id, item_id, "")
 
 
-def completed(source: store.PendingSource, item_list: ItemList | None) -> CompletedInspection:
-    """A pending storage row as the domain's completed visit."""
+async def on_record_corrected(conn: aiosqlite.Connection, inspection_id: int) -> bool:
+    """Call in the transaction that submits a corrected version of a record: a result already
+    published is marked for re-publication (the next `publish` sends the current version).
+    True when it was published."""
+    return await store.mark_republish(conn, inspection_id)
+
+
+def completed(
+    source: store.PendingSource, item_list: ItemList | None, tz: ZoneInfo | None = None
+) -> CompletedInspection:
+    """A pending storage row as the domain's completed visit; with `tz`, a corrected one
+    carries the local date its correction was submitted."""
     reason, note = store.split_reason(source.confidential_reason)
+    corrected_on = None
+    if tz is not None and source.corrected_at:
+        corrected_on = datetime.fromisoformat(source.corrected_at).astimezone(tz).date()
     return CompletedInspection(
         inspection_id=source.inspection_id,
         period=source.period,
@@ -185,11 +206,13 @@ def completed(source: store.PendingSource, item_list: ItemList | None) -> Comple
         result=Result(source.result),
         confidential=reason if source.confidential else None,
         confidential_note=note if source.confidential else "",
+        corrected_on=corrected_on,
     )
 
 
 async def publish(db: Database, bureau_id: int, env: PublishEnv) -> PublishOutcome:
-    """Publish every pending result (withholding what must be), post, audit, write the site.
+    """Publish every pending result (withholding what must be) and every corrected one again,
+    post, audit, write the site.
 
     Refused without an item list: it says which items are confidential."""
     if env.item_list is None:
@@ -201,6 +224,8 @@ async def publish(db: Database, bureau_id: int, env: PublishEnv) -> PublishOutco
         sources = [s for s in await store.pending_sources(conn, bureau_id) if s.result]
         decision = decide_all(completed(s, env.item_list) for s in sources)
         due = {s.inspection_id: s.due_on for s in sources}
+        corrections = [s for s in await store.corrected_sources(conn, bureau_id) if s.result]
+        corrected = decide_all(completed(s, env.item_list, env.tz) for s in corrections)
         at = env.now.isoformat(timespec="seconds")
         pid = await store.insert_publication(
             conn,
@@ -211,23 +236,23 @@ async def publish(db: Database, bureau_id: int, env: PublishEnv) -> PublishOutco
             withheld=sum(1 for w in decision.withheld if w.whole),
             site_dir=str(env.site_dir),
             channel_id=env.channel_id,
+            republished=len(corrected.public),
         )
         await _mark(conn, decision, pid, at, env.today)
+        await _mark_corrected(conn, corrected, at)
         for s in sources:
             await cancel_for(conn, subject(s.inspection_id), status="done", bureau_id=bureau_id)
-        posted = await _post(conn, bureau_id, env, decision, pid)
+        posted = await _post(conn, bureau_id, env, decision, pid, corrected)
         site = await write_site(conn, bureau_id, env, staging)
+        payload = _audit_payload(decision, site, env, posted)
+        if corrections:
+            payload["republished"] = _corrected_payload(corrections, corrected)
         await audit.append(
-            conn,
-            env.actor,
-            "publication",
-            f"publication:{pid}",
-            _audit_payload(decision, site, env, posted),
-            bureau_id=bureau_id,
+            conn, env.actor, "publication", f"publication:{pid}", payload, bureau_id=bureau_id
         )
     _swap(staging, env.site_dir)
     late = sum(1 for r in decision.public if env.today > due[r.inspection_id])
-    return PublishOutcome(pid, decision, late, posted, site.moved_to(env.site_dir))
+    return PublishOutcome(pid, decision, late, posted, site.moved_to(env.site_dir), corrected)
 
 
 async def _mark(
@@ -253,24 +278,53 @@ async def _mark(
             )  # fmt: skip
 
 
-def post_text(env: PublishEnv, rows: tuple[PublicRow, ...], decision: Decision) -> str:
-    """The channel post: a header, one block per published row, the withheld count."""
-    lang = env.lang
-    lines = [t(lang, "pub_post_header", bureau=env.bureau_name, date=env.today, count=len(rows))]
-    for n, row in enumerate(rows, start=1):
-        lines.append(
-            t(
-                lang,
-                "pub_post_row",
-                n=n,
-                entity=row.entity_name,
-                code=row.credit_code,
-                items="；".join(row.items),
-                date=row.inspected_on.isoformat(),
-                departments="；".join(row.departments) or "—",
-                result=row.wording,
-            )
+async def _mark_corrected(conn: aiosqlite.Connection, corrected: Decision, at: str) -> None:
+    partial = {w.inspection_id: w for w in corrected.withheld if not w.whole}
+    for row in corrected.public:
+        w = partial.get(row.inspection_id)
+        await store.mark_republished(
+            conn,
+            row,
+            at=at,
+            withheld_items=w.items if w else (),
+            reason=w.reason if w else None,
         )
+    for w in corrected.withheld:
+        if w.whole:
+            await store.mark_taken_down(
+                conn, w.inspection_id, w.reason, at=at, items=w.items, note=w.note
+            )
+
+
+def _row_text(lang: str, n: int, row: PublicRow) -> str:
+    return t(
+        lang,
+        "pub_post_row",
+        n=n,
+        entity=row.entity_name,
+        code=row.credit_code,
+        items="；".join(row.items),
+        date=row.inspected_on.isoformat(),
+        departments="；".join(row.departments) or "—",
+        result=row.wording,
+    )
+
+
+def post_text(
+    env: PublishEnv,
+    rows: tuple[PublicRow, ...],
+    decision: Decision,
+    corrected: tuple[PublicRow, ...] = (),
+) -> str:
+    """The channel post: a header, one block per published row, the corrected rows under their
+    own heading, the withheld count."""
+    lang = env.lang
+    count = len(rows) + len(corrected)
+    lines = [t(lang, "pub_post_header", bureau=env.bureau_name, date=env.today, count=count)]
+    lines += [_row_text(lang, n, row) for n, row in enumerate(rows, start=1)]
+    if corrected:
+        lines.append(t(lang, "pub_post_corrected", n=len(corrected)))
+        lines += [_row_text(lang, n, r) for n, r in enumerate(corrected, start=len(rows) + 1)]
     withheld = decision.withheld_whole()
     if withheld:
         reasons = "，".join(
@@ -283,14 +337,20 @@ def post_text(env: PublishEnv, rows: tuple[PublicRow, ...], decision: Decision) 
 
 
 async def _post(
-    conn: aiosqlite.Connection, bureau_id: int, env: PublishEnv, decision: Decision, pid: int
+    conn: aiosqlite.Connection,
+    bureau_id: int,
+    env: PublishEnv,
+    decision: Decision,
+    pid: int,
+    corrected: Decision,
 ) -> bool:
-    if env.channel_id is None or not (decision.public or decision.withheld_whole()):
+    news = decision.public or decision.withheld_whole() or corrected.public
+    if env.channel_id is None or not news:
         return False
     return await outbox.enqueue(
         conn,
         env.channel_id,
-        {"text": post_text(env, decision.public, decision)},
+        {"text": post_text(env, decision.public, decision, corrected.public)},
         key=f"publication:{bureau_id}:{pid}",
         bureau_id=bureau_id,
     )
@@ -312,6 +372,22 @@ def _audit_payload(decision: Decision, site: SiteFiles, env: PublishEnv, posted:
         "site_sha256": site.digest,
         "channel": env.channel_id if posted else None,
     }
+
+
+def _corrected_payload(sources: list[store.PendingSource], corrected: Decision) -> list[dict]:
+    """Per corrected visit: the version now public (or taken down, why) and the row it replaced."""
+    public = {r.inspection_id for r in corrected.public}
+    down = {w.inspection_id: w.reason.value for w in corrected.withheld if w.whole}
+    return [
+        {
+            "inspection": s.inspection_id,
+            "version": s.version,
+            "published": s.inspection_id in public,
+            "taken_down": down.get(s.inspection_id),
+            "replaced": json.loads(s.public_json) if s.public_json else None,
+        }
+        for s in sources
+    ]
 
 
 def _swap(staging: Path, target: Path) -> None:

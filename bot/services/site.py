@@ -8,8 +8,9 @@
     draw-<period>.json         a revealed draw's transcript (never before the reveal)
     progress-<period>.png      the progress chart of the current quarter
 
-Only published rows (as they went out) and public draw fields are read, so nothing withheld can
-reach the site. CSV files are UTF-8 with a byte-order mark so Excel opens them as Chinese.
+Only published rows (as they went out, or as re-published after a correction) and public draw
+fields are read, so nothing withheld can reach the site. CSV files are UTF-8 with a byte-order
+mark so Excel opens them as Chinese.
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ The lead (主办) submits one combined record for the visit: the representative'
 (or that they refused to sign), the result in the standard wording, then confirmation. The record
 is written as version 1 (or N+1 after an approved correction, which keeps the representative of
 the version it corrects); the visit becomes `submitted`; a finding opens a rectification; the
-first submission starts the publication deadline (公开时限, `publication.on_record_submitted`);
-all in one transaction with the audit row and the notifications.
+first submission starts the publication deadline (公开时限, `publication.on_record_submitted`),
+and a corrected version of a result already published marks it for re-publication
+(`publication.on_record_corrected`); all in one transaction with the audit row and the
+notifications.
 """
 
 from __future__ import annotations
@@ -205,6 +207,7 @@ async def confirm(db: Database, user: User, inspection_id: int, env: FlowEnv) ->
         await flow_deadlines.visit_submitted(conn, visit)
         if correction is not None:
             await complete_correction(conn, correction.id, record.version)
+            await publication.on_record_corrected(conn, inspection_id)
         await audit.append(
             conn,
             f"tg:{user.telegram_id}",
