@@ -64,6 +64,24 @@ class CategoryRules(BaseModel):
         return self
 
 
+def rules_read(rules: CategoryRules) -> frozenset[str]:
+    """The entity attributes `classify` and `off_site_only` read under `rules` (besides whether
+    the entity has an open rectification, which the caller passes)."""
+    out = {"category", "positive_list"}
+    special = rules.special_when
+    conditions = (
+        (special.violation_within_months, "last_violation_on"),
+        (special.credit_rating, "credit_rating"),
+        (special.verified_complaints_at_least, "verified_complaints"),
+        (special.supervised_rectification, "supervised_rectification"),
+    )
+    out.update(name for given, name in conditions if given)
+    for selector in (special.selector, rules.key_when, rules.general_when):
+        if selector is not None:
+            out |= selector.reads()
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class Classification:
     """An entity's effective class and the rules that decided it (codes, for explanations)."""

@@ -32,7 +32,7 @@ from bot.domain.draw import (
     InspectionProblem,
 )
 from bot.domain.draw.feasibility import problems
-from bot.domain.draw.needs import Need, for_entity, need_for
+from bot.domain.draw.needs import for_entity, need_for
 from bot.domain.draw.roster import Roster
 from bot.domain.draw.select import effective_eligible
 from bot.domain.frames import ItemFrame
@@ -183,20 +183,27 @@ def populations(frame: DrawFrame) -> dict[tuple[str, str], int]:
 
 
 def possible_problems(frame: DrawFrame) -> list[InspectionProblem]:
-    """Every entity that could not be staffed if drawn, with why (see the module docstring)."""
+    """Every entity that could not be staffed if drawn, with why (see the module docstring).
+
+    An entity's visit depends on the set of items that could draw it (its shape) and on who is
+    recused for it; so each shape is checked once, and only entities of a failing shape or with
+    a recusal are checked one by one.
+    """
     by_id = {e.stable_id: e for e in frame.entities}
-    items_of: dict[str, list[FrameItem]] = {}
-    for item in frame.items:
+    shape_of: dict[str, int] = {}  # stable id -> bit mask over frame.items
+    for n, item in enumerate(frame.items):
+        bit = 1 << n
         for g in item.groups:
             if g.quota > 0:
                 for sid in effective_eligible(g, by_id):
-                    items_of.setdefault(sid, []).append(item)
-    # Many entities share one combination of items: compute each combination's need once.
-    shapes: dict[tuple[str, ...], Need] = {}
-    needs = []
-    for sid in sorted(items_of):
-        key = tuple(i.item_id for i in items_of[sid])
-        if key not in shapes:
-            shapes[key] = need_for(sid, items_of[sid])
-        needs.append(for_entity(shapes[key], sid))
-    return problems(Roster(frame), needs)
+                    shape_of[sid] = shape_of.get(sid, 0) | bit
+    roster = Roster(frame)
+    needs = {
+        mask: need_for("", (i for n, i in enumerate(frame.items) if mask >> n & 1))
+        for mask in set(shape_of.values())
+    }
+    failing = {mask for mask, need in needs.items() if problems(roster, [need])}
+    suspects = sorted(
+        sid for sid, mask in shape_of.items() if mask in failing or roster.recused_for(sid)
+    )
+    return problems(roster, [for_entity(needs[shape_of[sid]], sid) for sid in suspects])

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
-from bot.domain.categories import CategoryRules, Classification, classify, off_site_only
+from bot.domain.categories import Classification, classify, off_site_only
 from bot.domain.itemlist import CheckItem, ItemList, Mode, TargetGroup
 from bot.domain.models import Entity, Inspector, InspectorKind
 from bot.domain.periods import Period
+from bot.domain.profiles import Profiles
 from bot.domain.quotas import (
     Cycle,
     PerInspectorRule,
@@ -73,92 +74,80 @@ class ItemFrame:
 
 @dataclass
 class Membership:
-    """Group populations per period under one item list (cached per period)."""
+    """Group populations per period under one item list (cached per period).
+
+    Every rule is evaluated once per profile (`bot.domain.profiles`), on its representative, and
+    the result spread to the profile's entities.
+    """
 
     item_list: ItemList
     entities: Sequence[Entity]
     open_rectifications: Set[str] = frozenset()
     _cache: dict[Period, dict[tuple[str, str], list[str]]] = field(default_factory=dict)
-    _classes: dict[Period, dict[str, Classification]] = field(default_factory=dict)
-    _by_id: list[Entity] | None = None
-    _same_classes: dict[Period, Period] = field(default_factory=dict)
+    _classes: dict[Period, list[Classification]] = field(default_factory=dict)
+    _profiles: Profiles | None = None
+
+    def profiles(self) -> Profiles:
+        """The entities indexed by the profile the item list's rules see (built once)."""
+        if self._profiles is None:
+            self._profiles = Profiles.of(self.item_list, self.entities, self.open_rectifications)
+        return self._profiles
 
     def classes(self, period: Period) -> dict[str, Classification]:
         """Effective class of every entity as of the period's first day."""
+        return self.profiles().spread(self._profile_classes(period))
+
+    def _profile_classes(self, period: Period) -> list[Classification]:
         if period not in self._classes:
             rules, rect, day = self.item_list.categories, self.open_rectifications, period.start
-            first = next(iter(self._classes), None)
-            if first is None or _dated(rules):
-                result = {e.stable_id: classify(e, rules, day, rect) for e in self.entities}
-            else:  # only a violation's age can change an entity's class between periods
-                result = dict(self._classes[first])
-                changed = False
-                for e in self.entities:
-                    if e.last_violation_on is not None:
-                        c = classify(e, rules, day, rect)
-                        changed = changed or c.category is not result[e.stable_id].category
-                        result[e.stable_id] = c
-                if not changed:
-                    self._same_classes[period] = first
-            self._classes[period] = result
+            self._classes[period] = [
+                classify(e, rules, day, rect) for e in self.profiles().representatives
+            ]
         return self._classes[period]
 
     def groups(self, period: Period) -> dict[tuple[str, str], list[str]]:
         """(item id, group id) -> sorted stable ids of the group's entities in `period`."""
         if period not in self._cache:
-            self.classes(period)
-            twin = self._same_classes.get(period)
-            if twin is not None and not self._dated_selectors():
-                self._cache[period] = self.groups(twin)  # nothing that decides groups changed
-            else:
-                self._cache[period] = self._compute(period)
+            self._cache[period] = self._compute(period)
         return self._cache[period]
 
-    def _dated_selectors(self) -> bool:
-        return any(g.selector.dates for it in self.item_list.items for g in it.groups)
-
     def _compute(self, period: Period) -> dict[tuple[str, str], list[str]]:
+        profiles = self.profiles()
         allowed = set(self.item_list.eligible_status)
         rules = self.item_list.categories
-        classes = self.classes(period)
-        pairs = [(e, classes[e.stable_id].category) for e in self._sorted() if e.status in allowed]
-        off_site = frozenset(e.stable_id for e, c in pairs if off_site_only(e, c, rules))
-        matched: dict[str, frozenset[str]] = {}  # selector (as JSON) -> ids it takes
+        pairs = [
+            (e, c.category) if e.status in allowed else None
+            for e, c in zip(profiles.representatives, self._profile_classes(period), strict=True)
+        ]
+        off_site = [p is not None and off_site_only(p[0], p[1], rules) for p in pairs]
+        matched: dict[str, list[bool]] = {}  # selector (as JSON) -> profiles it takes
 
-        def taking(key: str, selector: Selector) -> frozenset[str]:
+        def taking(key: str, selector: Selector) -> list[bool]:
             if key not in matched:
                 start, end = period.start, period.end
-                matched[key] = frozenset(
-                    e.stable_id for e, c in pairs if selector.matches(e, c, start, end)
-                )
+                matched[key] = [
+                    p is not None and selector.matches(p[0], p[1], start, end) for p in pairs
+                ]
             return matched[key]
 
         out: dict[tuple[str, str], list[str]] = {}
         # First match wins within an item; items whose groups repeat another item's (same mode,
         # same selectors in the same order) share the result instead of recomputing it.
-        chains: dict[tuple, tuple[list[str], frozenset[str]]] = {}
+        chains: dict[tuple, tuple[list[str], list[bool]]] = {}
+        nothing = [False] * len(pairs)
         for it in self.item_list.items:
-            taken = off_site if it.mode is Mode.SITE else frozenset()
+            taken = off_site if it.mode is Mode.SITE else nothing
             chain: tuple = (it.mode,)
             for g in it.groups:
                 key = g.selector.model_dump_json()
                 chain += (key,)
                 if chain not in chains:
-                    members = taking(key, g.selector) - taken
-                    chains[chain] = (sorted(members), taken | members)
+                    hits = taking(key, g.selector)
+                    members = [h and not t for h, t in zip(hits, taken, strict=True)]
+                    now_taken = [t or m for t, m in zip(taken, members, strict=True)]
+                    chains[chain] = (profiles.taking(members), now_taken)
                 out[(it.id, g.id)], taken = chains[chain]
         return out
-
-    def _sorted(self) -> list[Entity]:
-        if self._by_id is None:
-            self._by_id = sorted(self.entities, key=lambda x: x.stable_id)
-        return self._by_id
-
-
-def _dated(rules: CategoryRules) -> bool:
-    """Whether the category rules compare dates other than the last violation's."""
-    selectors = (rules.key_when, rules.general_when, rules.special_when.selector)
-    return any(sel is not None and sel.dates for sel in selectors)
 
 
 @dataclass(frozen=True)

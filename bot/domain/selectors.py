@@ -199,6 +199,22 @@ class Selector(BaseModel):
         """An empty selector takes every entity."""
         return self == Selector()
 
+    def reads(self) -> frozenset[str]:
+        """The entity attributes this selector's conditions read ("tag:<name>" for a tag;
+        "category" is the effective class, which the caller derives). Entities equal in all of
+        them (and in class) match alike, which lets a registry be matched once per profile."""
+        out: set[str] = set()
+        for name in type(self).model_fields:
+            if getattr(self, name) in (None, [], {}):
+                continue
+            if name == "tags":
+                out.update(f"tag:{key}" for key in self.tags)
+            elif name == "dates":
+                out.update(r.field.value if r.field else f"tag:{r.tag}" for r in self.dates)
+            else:
+                out.add(_READS[name])  # KeyError: a new condition must say what it reads
+        return frozenset(out)
+
     def matches(self, entity: Entity, category: Category, start: date, end: date) -> bool:
         """Whether `entity`, whose effective class is `category`, belongs for start..end."""
         for check in self._checks:
@@ -228,6 +244,19 @@ class Selector(BaseModel):
         for key, values in self.tags.items():
             checks.append(_tag_check(key, frozenset(values)))
         return tuple(checks)
+
+
+_READS = {
+    "category": "category",
+    "permit_class": "permit_class",
+    "kind": "kind",
+    "status": "status",
+    "credit_rating": "credit_rating",
+    "region": "region",
+    "industry": "industry_code",
+    "positive_list": "positive_list",
+    "supervised_rectification": "supervised_rectification",
+}
 
 
 def _field_in(name: str, allowed: frozenset) -> Callable[[Entity, Category], bool]:

@@ -27,7 +27,7 @@ from bot.domain.workdays import WorkdayCalendar
 from bot.domain.yaml_source import SourceError
 from bot.services.errors import Refusal
 from storage import draws as store
-from storage.entities import entity_ids, list_entities
+from storage.entities import entities_with_ids
 from storage.inspectors import list_inspectors
 
 if TYPE_CHECKING:
@@ -150,11 +150,11 @@ def env_from_settings(settings: Settings, deadlines: Deadlines | None = None) ->
 
 async def load_registry(conn: aiosqlite.Connection, bureau_id: int) -> Registry:
     """The bureau's registries, keyed for a draw."""
-    entities = await list_entities(conn, bureau_id)
+    entities, ids = await entities_with_ids(conn, bureau_id)
     inspectors = await list_inspectors(conn, bureau_id)
     return Registry(
         {e.stable_id: e for e in entities},
-        await entity_ids(conn, bureau_id),
+        ids,
         {i.key: (iid, i) for iid, i in inspectors},
     )
 
