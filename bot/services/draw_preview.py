@@ -28,6 +28,7 @@ from bot.domain.periods import Period
 from bot.domain.quotas import QuotaRule
 from bot.services.draws import DrawEnv, DrawInputs, entity_names, load_inputs, refuse_if_drawn
 from bot.services.errors import Refusal
+from bot.services.gc_pause import paused_gc
 from storage import draw_previews
 from storage.db import Database
 
@@ -161,10 +162,11 @@ async def preview(
     target: dict[str, tuple[str, ...]] | None = None,
 ) -> Preview:
     """The preview of drawing `period` now; Refusal if the period was drawn already."""
-    async with db.read() as conn:
-        await refuse_if_drawn(conn, bureau_id, period)
-        inputs = await load_inputs(conn, bureau_id, period, env, target)
-    return summarise(inputs, env)
+    with paused_gc():  # see bot.services.gc_pause: a province's frame is millions of objects
+        async with db.read() as conn:
+            await refuse_if_drawn(conn, bureau_id, period)
+            inputs = await load_inputs(conn, bureau_id, period, env, target)
+        return summarise(inputs, env)
 
 
 def target_specs(words: Sequence[str]) -> list[str]:
