@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -15,6 +16,9 @@ from importlib import resources
 from pathlib import Path
 
 import aiosqlite
+
+from storage.batch import Body, GroupCommit, T
+from storage.direct import DirectConnection
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -36,10 +40,13 @@ def migrations() -> list[tuple[int, str, str]]:
 async def connect(
     path: Path | str, *, migrate: bool = True, upto: int | None = None
 ) -> aiosqlite.Connection:
-    """Open the database with WAL and foreign keys on, and apply pending migrations."""
+    """Open the database with WAL and foreign keys on, and apply pending migrations.
+
+    The sqlite3 connection may be used from the event loop's thread too (`DirectConnection`),
+    never at the same time as from aiosqlite's: `Database`'s lock keeps them apart."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = await aiosqlite.connect(str(path), isolation_level=None)
+    conn = await aiosqlite.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.row_factory = aiosqlite.Row
     await conn.execute("PRAGMA journal_mode=WAL")
     await conn.execute("PRAGMA foreign_keys=ON")
@@ -83,14 +90,21 @@ async def apply_migrations(conn: aiosqlite.Connection, *, upto: int | None = Non
     return applied
 
 
+def raw_connection(conn: aiosqlite.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection inside aiosqlite's proxy (its `_conn`: there is no public name)."""
+    return conn._conn
+
+
 class Database:
     """One connection plus a lock: every unit of work holds the lock, so coroutines never interleave
-    statements inside each other's transactions on the shared connection."""
+    statements inside each other's transactions on the shared connection. `tx` is one transaction
+    of one caller; `batch` (成批提交) commits the short ones of many callers together."""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path | str) -> None:
         self.conn = conn
         self.path = Path(path)
         self._lock = asyncio.Lock()
+        self._group = GroupCommit(conn, DirectConnection(raw_connection(conn)), self._lock)
 
     @classmethod
     async def open(cls, path: Path | str, *, upto: int | None = None) -> Database:
@@ -112,6 +126,12 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
+
+    async def batch(self, body: Body[T]) -> T:
+        """A short write transaction (作答: a few indexed statements), committed with whatever
+        others are queued at the same moment (`storage.batch`); its result once committed.
+        The body gets a connection with aiosqlite's calls and must do nothing but use it."""
+        return await self._group.run(body)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
