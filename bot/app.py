@@ -53,8 +53,10 @@ def build_application(
     *,
     base_url: str | None = None,
     base_file_url: str | None = None,
+    rate_limiter: ChatPacedRateLimiter | None = None,
 ) -> Application:
-    """The bot, talking to Telegram, a custom Bot API server, or the emulator."""
+    """The bot, talking to Telegram, a custom Bot API server, or the emulator (`rate_limiter`:
+    another pace than Telegram's, for tests)."""
     builder = ApplicationBuilder().token(settings.bot_token or "123456:EMULATOR")
     base_url = base_url or (f"{settings.api_base_url}/bot" if settings.api_base_url else None)
     if base_url:
@@ -65,7 +67,7 @@ def build_application(
         HTTPXRequest(http_version="1.1", proxy=proxy, connection_pool_size=16)
     )
     builder = builder.get_updates_request(HTTPXRequest(http_version="1.1", proxy=proxy))
-    builder = builder.rate_limiter(ChatPacedRateLimiter()).post_init(startup)
+    builder = builder.rate_limiter(rate_limiter or ChatPacedRateLimiter()).post_init(startup)
     builder = builder.concurrent_updates(PerChatUpdateProcessor())
     app = builder.build()
     app.bot_data.update(db=db, settings=settings, bureau_id=bureau_id)

@@ -12,6 +12,7 @@ from telegram.ext import Application
 
 from bot.app import build_application, startup
 from bot.emulator import BotAPIEmulator
+from bot.rate_limit import ChatPacedRateLimiter
 from bot.services import access
 from bot.settings import Settings, load_settings
 from storage.bureaus import ensure_bureau
@@ -30,12 +31,17 @@ class LocalBot:
         settings: Settings | None = None,
         emulator: BotAPIEmulator | None = None,
         admin_ids: tuple[int, ...] = (),
+        paced: bool = True,
     ) -> None:
         self.db_path = Path(db_path)
         self.settings = settings or load_settings(
             bot_token=TOKEN, database_path=self.db_path, admin_ids=list(admin_ids)
         )
-        self.emu = emulator or BotAPIEmulator(token=self.settings.bot_token)
+        # paced=False: no flood limits and no per-chat pace (~1 message a second in Telegram),
+        # for tests that send many messages in one chat and are not about pacing
+        self.paced = paced
+        limits = {} if paced else {"limits": None}
+        self.emu = emulator or BotAPIEmulator(token=self.settings.bot_token, **limits)
         self._own_emu = emulator is None
         self.app: Application | None = None
         self.db: Database | None = None
@@ -68,6 +74,7 @@ class LocalBot:
             self.bureau_id,
             base_url=self.emu.base_url,
             base_file_url=self.emu.base_file_url,
+            rate_limiter=None if self.paced else ChatPacedRateLimiter(burst=0),
         )
         await self.app.initialize()
         await startup(self.app)

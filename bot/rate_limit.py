@@ -78,7 +78,10 @@ def _around(
 
 
 class ChatPacedRateLimiter(AIORateLimiter):
-    """AIORateLimiter with at most `burst` messages per `burst` seconds in each private chat."""
+    """AIORateLimiter with at most `burst` messages per `burst` seconds in each private chat.
+
+    `burst=0` switches the per-chat pace off (tests that send many messages in one chat and are
+    not about pacing); the overall limit and the retries stay."""
 
     def __init__(self, *, burst: int = 3, max_retries: int = 3) -> None:
         super().__init__(max_retries=max_retries)
@@ -126,7 +129,8 @@ class ChatPacedRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> Any:
         chat_id = data.get("chat_id")
-        if isinstance(chat_id, int) and chat_id > 0 and endpoint.lower().startswith(PACED):
+        paced = endpoint.lower().startswith(PACED)
+        if self._burst and isinstance(chat_id, int) and chat_id > 0 and paced:
             async with self._chat_limiter(chat_id):
                 return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
