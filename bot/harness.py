@@ -37,8 +37,9 @@ class LocalBot:
         self.settings = settings or load_settings(
             bot_token=TOKEN, database_path=self.db_path, admin_ids=list(admin_ids)
         )
-        # paced=False: no flood limits and no per-chat pace (~1 message a second in Telegram),
-        # for tests that send many messages in one chat and are not about pacing
+        # paced=False: no flood limits and no per-chat pace (~1 message a second in Telegram)
+        # in the bot or its outbox, for tests that send many messages in one chat and are not
+        # about pacing
         self.paced = paced
         limits = {} if paced else {"limits": None}
         self.emu = emulator or BotAPIEmulator(token=self.settings.bot_token, **limits)
@@ -78,6 +79,8 @@ class LocalBot:
         )
         await self.app.initialize()
         await startup(self.app)
+        if not self.paced:  # the outbox's own second between messages to one chat, too
+            self.app.bot_data["dispatcher"].per_chat_interval = 0.0
         await self.app.start()
         await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
 
