@@ -189,7 +189,12 @@ def previous_question(
     checklist: FrozenChecklist, answers: Answers, may: May, before: int
 ) -> FrozenQuestion | None:
     """The askable question this person may answer just before index `before`, or None."""
-    earlier = [fq for fq in mine(checklist, answers, may) if fq.index < before]
+    return previous_in(mine(checklist, answers, may), before)
+
+
+def previous_in(own: Sequence[FrozenQuestion], before: int) -> FrozenQuestion | None:
+    """The question of `own` (as `mine` gives them) just before index `before`, or None."""
+    earlier = [fq for fq in own if fq.index < before]
     return earlier[-1] if earlier else None
 
 
@@ -197,19 +202,26 @@ def progress(
     checklist: FrozenChecklist, answers: Answers, may: May, current: FrozenQuestion
 ) -> tuple[int, int]:
     """(position of `current`, number of questions) among those this person is asked: "3/12"."""
-    own = mine(checklist, answers, may)
+    return progress_in(mine(checklist, answers, may), current)
+
+
+def progress_in(own: Sequence[FrozenQuestion], current: FrozenQuestion) -> tuple[int, int]:
+    """`progress` within `own` (as `mine` gives them): the last position if `current` is not."""
     keys = [fq.key for fq in own]
     position = keys.index(current.key) + 1 if current.key in keys else len(keys)
     return position, len(own)
 
 
-def missing_required(checklist: FrozenChecklist, answers: Answers) -> list[FrozenQuestion]:
-    """Askable required questions without an answer: the record cannot be submitted yet."""
-    return [
-        fq
-        for fq in askable(checklist, answers)
-        if fq.question.required and answers.get(fq.key) is None
-    ]
+def missing_required(
+    checklist: FrozenChecklist,
+    answers: Answers,
+    asked: Sequence[FrozenQuestion] | None = None,
+) -> list[FrozenQuestion]:
+    """Askable required questions without an answer: the record cannot be submitted yet
+    (`asked`: the askable questions, when the caller has them already)."""
+    if asked is None:
+        asked = askable(checklist, answers)
+    return [fq for fq in asked if fq.question.required and answers.get(fq.key) is None]
 
 
 def findings(checklist: FrozenChecklist, answers: Answers) -> list[FrozenQuestion]:

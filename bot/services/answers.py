@@ -1,4 +1,5 @@
-"""作答 use cases: start or resume a checklist, answer, go back, review. One transaction each.
+"""作答 use cases: start or resume a checklist, answer, go back, review. One transaction each,
+through the group commit (`Database.batch`): a call returns only once its writes are committed.
 
 Every answer is written on receipt (`answers` + `answer_history`) and the user's place is a row
 (`checklist_sessions`), so a restart resumes at the same question. A button names the visit and
@@ -18,10 +19,12 @@ from bot.domain.checklist_flow import (
     FrozenQuestion,
     askable,
     findings,
+    mine,
     missing_required,
     next_question,
+    previous_in,
     previous_question,
-    progress,
+    progress_in,
 )
 from bot.domain.checklist_input import Reask, parse_choice, parse_selection, toggle
 from bot.i18n import t
@@ -57,19 +60,24 @@ Stored = dict[str, StoredAnswer]
 
 async def start(db: Database, user: User, inspection_id: int, env: FlowEnv) -> list[View]:
     """Open (or resume) the checklist: check-in first on a site visit, then the next question."""
-    async with db.tx() as conn:
-        visit = await load_visit(conn, user, inspection_id, editable=True)
-        if await needs_checkin(conn, visit, user):
-            await put_session(conn, Session(user.id, inspection_id, "checkin"))
-            return [CheckinView(inspection_id, visit.view.entity_name)]
-        checklist = await ensure_checklist(conn, visit, env, user)
-        session = await get_session(conn, user.id)
-        if _on_visit(session, inspection_id) and session.step == "question":
-            fq = checklist.at(session.question_index or 0)
-            stored = await answers_of(conn, inspection_id)
-            if fq is not None and _answerable(visit, checklist, stored, fq):
-                return [await question_view(conn, user, visit, checklist, stored, fq)]
-        return [await advance(conn, user, visit, checklist)]
+    return await db.batch(lambda conn: _start(conn, user, inspection_id, env))
+
+
+async def _start(
+    conn: aiosqlite.Connection, user: User, inspection_id: int, env: FlowEnv
+) -> list[View]:
+    visit = await load_visit(conn, user, inspection_id, editable=True)
+    if await needs_checkin(conn, visit, user):
+        await put_session(conn, Session(user.id, inspection_id, "checkin"))
+        return [CheckinView(inspection_id, visit.view.entity_name)]
+    checklist = await ensure_checklist(conn, visit, env, user)
+    session = await get_session(conn, user.id)
+    if _on_visit(session, inspection_id) and session.step == "question":
+        fq = checklist.at(session.question_index or 0)
+        stored = await answers_of(conn, inspection_id)
+        if fq is not None and _answerable(visit, checklist, stored, fq):
+            return [await question_view(conn, user, visit, checklist, stored, fq)]
+    return [await advance(conn, user, visit, checklist)]
 
 
 async def needs_checkin(conn: aiosqlite.Connection, visit: Visit, user: User) -> bool:
@@ -124,7 +132,8 @@ async def question_view(
     """Show `fq` and put the user's session on it, remembering the answer's revision seen
     (`seen` keeps an earlier one, e.g. while options of a multiple choice are toggled)."""
     answers = answer_map(stored)
-    position, total = progress(checklist, answers, visit.may, fq)
+    own = mine(checklist, answers, visit.may)
+    position, total = progress_in(own, fq)
     current = stored.get(fq.key)
     if selected is None:
         selected = (
@@ -156,7 +165,7 @@ async def question_view(
         answered_by=names.get(current.answered_by, "") if current else "",
         selected=selected,
         evidence=count,
-        can_back=previous_question(checklist, answers, visit.may, fq.index) is not None,
+        can_back=previous_in(own, fq.index) is not None,
         notice=notice,
     )
 
@@ -178,7 +187,8 @@ async def review_view(
         key = f"{ev.item_id}/{ev.question_id}"
         files[key] = files.get(key, 0) + 1
     lines = []
-    for fq in askable(checklist, answers):
+    asked = askable(checklist, answers)
+    for fq in asked:
         a = stored.get(fq.key)
         value = a.value if a else None
         finding = a is not None and value is not None and is_finding(fq.question, value)
@@ -194,8 +204,8 @@ async def review_view(
         visit.id,
         visit.view.entity_name,
         lines,
-        missing_required(checklist, answers),
-        len(findings(checklist, answers)),
+        missing_required(checklist, answers, asked),
+        sum(line.finding for line in lines),
         can_submit,
         lead.name if lead else "",
         correction=visit.editing_correction,
@@ -248,39 +258,44 @@ async def _session_question(
 
 async def tap(db: Database, user: User, inspection_id: int, index: int, code: str) -> list[View]:
     """A button on a question: an answer (y/n/na, o<k>), a toggle (t<k>), done, skip or next."""
-    async with db.tx() as conn:
-        visit, checklist, session, stored, fq = await _session_question(
-            conn, user, inspection_id, index
+    return await db.batch(lambda conn: _tap(conn, user, inspection_id, index, code))
+
+
+async def _tap(
+    conn: aiosqlite.Connection, user: User, inspection_id: int, index: int, code: str
+) -> list[View]:
+    visit, checklist, session, stored, fq = await _session_question(
+        conn, user, inspection_id, index
+    )
+    q = fq.question
+    if code.startswith("t") and code[1:].isdigit() and q.type is QuestionType.MULTIPLE_CHOICE:
+        picked = toggle(q, session.draft.get("sel", []), int(code[1:]))
+        view = await question_view(
+            conn,
+            user,
+            visit,
+            checklist,
+            stored,
+            fq,
+            selected=picked,
+            seen=session.seen_revision,
         )
-        q = fq.question
-        if code.startswith("t") and code[1:].isdigit() and q.type is QuestionType.MULTIPLE_CHOICE:
-            picked = toggle(q, session.draft.get("sel", []), int(code[1:]))
-            view = await question_view(
-                conn,
-                user,
-                visit,
-                checklist,
-                stored,
-                fq,
-                selected=picked,
-                seen=session.seen_revision,
-            )
-            return [view]
-        if code == "next":
-            if fq.key not in stored:
-                return [
-                    await question_view(
-                        conn, user, visit, checklist, stored, fq, Notice("ck_need_photo")
-                    )
-                ]
-            return [await advance(conn, user, visit, checklist, after=fq.index, stored=stored)]
-        if code == "skip":
-            value: Any = None if not q.required else Reask("ck_required")
-        elif code == "done":
-            value = parse_selection(q, session.draft.get("sel", []))
-        else:
-            value = parse_choice(q, code)
-        return [await store(conn, user, visit, checklist, session, stored, fq, value)]
+        return [view]
+    if code == "next":
+        if fq.key not in stored:
+            return [
+                await question_view(
+                    conn, user, visit, checklist, stored, fq, Notice("ck_need_photo")
+                )
+            ]
+        return [await advance(conn, user, visit, checklist, after=fq.index, stored=stored)]
+    if code == "skip":
+        value: Any = None if not q.required else Reask("ck_required")
+    elif code == "done":
+        value = parse_selection(q, session.draft.get("sel", []))
+    else:
+        value = parse_choice(q, code)
+    return [await store(conn, user, visit, checklist, session, stored, fq, value)]
 
 
 async def store(
@@ -313,40 +328,53 @@ async def store(
 
 async def back(db: Database, user: User, inspection_id: int, index: int) -> list[View]:
     """◀: the question before the current one (to change its answer)."""
-    async with db.tx() as conn:
-        visit, checklist, _, stored, fq = await _session_question(conn, user, inspection_id, index)
-        prev = previous_question(checklist, answer_map(stored), visit.may, fq.index)
-        if prev is None:
-            raise Refusal("btn_stale")
-        return [await question_view(conn, user, visit, checklist, stored, prev)]
+    return await db.batch(lambda conn: _back(conn, user, inspection_id, index))
+
+
+async def _back(
+    conn: aiosqlite.Connection, user: User, inspection_id: int, index: int
+) -> list[View]:
+    visit, checklist, _, stored, fq = await _session_question(conn, user, inspection_id, index)
+    prev = previous_question(checklist, answer_map(stored), visit.may, fq.index)
+    if prev is None:
+        raise Refusal("btn_stale")
+    return [await question_view(conn, user, visit, checklist, stored, prev)]
 
 
 async def go_to(db: Database, user: User, inspection_id: int, index: int) -> list[View]:
     """✏️ from the review: jump to a question to change its answer."""
-    async with db.tx() as conn:
-        visit = await load_visit(conn, user, inspection_id, editable=True)
-        session = await get_session(conn, user.id)
-        checklist = await checklist_of(conn, inspection_id)
-        if checklist is None or not _on_visit(session, inspection_id):
-            raise Refusal("btn_stale")
-        if session.step not in ("question", "review"):
-            raise Refusal("btn_stale")
-        stored = await answers_of(conn, inspection_id)
-        fq = checklist.at(index)
-        if fq is None or not _answerable(visit, checklist, stored, fq):
-            raise Refusal("ck_not_yours_question")
-        return [await question_view(conn, user, visit, checklist, stored, fq)]
+    return await db.batch(lambda conn: _go_to(conn, user, inspection_id, index))
+
+
+async def _go_to(
+    conn: aiosqlite.Connection, user: User, inspection_id: int, index: int
+) -> list[View]:
+    visit = await load_visit(conn, user, inspection_id, editable=True)
+    session = await get_session(conn, user.id)
+    checklist = await checklist_of(conn, inspection_id)
+    if checklist is None or not _on_visit(session, inspection_id):
+        raise Refusal("btn_stale")
+    if session.step not in ("question", "review"):
+        raise Refusal("btn_stale")
+    stored = await answers_of(conn, inspection_id)
+    fq = checklist.at(index)
+    if fq is None or not _answerable(visit, checklist, stored, fq):
+        raise Refusal("ck_not_yours_question")
+    return [await question_view(conn, user, visit, checklist, stored, fq)]
 
 
 async def review(db: Database, user: User, inspection_id: int) -> list[View]:
     """📋: the summary of the visit so far."""
-    async with db.tx() as conn:
-        visit = await load_visit(conn, user, inspection_id, editable=True)
-        checklist = await checklist_of(conn, inspection_id)
-        if checklist is None:
-            raise Refusal("btn_stale")
-        stored = await answers_of(conn, inspection_id)
-        return [await review_view(conn, user, visit, checklist, stored)]
+    return await db.batch(lambda conn: _review(conn, user, inspection_id))
+
+
+async def _review(conn: aiosqlite.Connection, user: User, inspection_id: int) -> list[View]:
+    visit = await load_visit(conn, user, inspection_id, editable=True)
+    checklist = await checklist_of(conn, inspection_id)
+    if checklist is None:
+        raise Refusal("btn_stale")
+    stored = await answers_of(conn, inspection_id)
+    return [await review_view(conn, user, visit, checklist, stored)]
 
 
 async def current_question(

@@ -64,6 +64,7 @@ class Visit:
     view: InspectionView
     me: Assignee
     correction: Correction | None = None
+    _may: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def id(self) -> int:
@@ -98,8 +99,12 @@ class Visit:
         return self.me.role == "lead" or self.lead is None
 
     def may(self, fq: FrozenQuestion) -> bool:
-        """Whether this inspector may answer `fq` (own department's items on a joint visit)."""
-        return may_answer(fq, self.me.department, [a.department for a in self.active])
+        """Whether this inspector may answer `fq` (own department's items on a joint visit);
+        worked out once per item department (the flow asks it of every question, each time)."""
+        if fq.department not in self._may:
+            departments = [a.department for a in self.active]
+            self._may[fq.department] = may_answer(fq, self.me.department, departments)
+        return self._may[fq.department]
 
 
 async def load_visit(
