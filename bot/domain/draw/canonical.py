@@ -29,9 +29,11 @@ def _no_floats(value: Any) -> None:
             raise TypeError("canonical JSON holds no floats: use integers or strings")
 
 
-def canonical_json(value: Any) -> bytes:
-    """The canonical UTF-8 bytes of a JSON value."""
-    _no_floats(value)
+def canonical_json(value: Any, *, floats_excluded: bool = False) -> bytes:
+    """The canonical UTF-8 bytes of a JSON value. `floats_excluded`: the caller's types already
+    rule floats out (a snapshot's entities are strings by construction), so the walk is skipped."""
+    if not floats_excluded:
+        _no_floats(value)
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.encode("utf-8")
 
@@ -41,6 +43,6 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def json_hash(value: Any) -> str:
+def json_hash(value: Any, *, floats_excluded: bool = False) -> str:
     """SHA-256 (hex) of the canonical JSON of a value."""
-    return sha256_hex(canonical_json(value))
+    return sha256_hex(canonical_json(value, floats_excluded=floats_excluded))

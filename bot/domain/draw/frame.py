@@ -41,8 +41,8 @@ class FrameEntity:
     attributes: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not self.stable_id:
-            raise ValueError("an entity needs a stable_id")
+        if not self.stable_id or not isinstance(self.stable_id, str):
+            raise ValueError("an entity needs a stable_id (a string)")
         _set("attributes", self, _frozen_map(self.attributes))
 
 

@@ -26,7 +26,7 @@ from math import ceil
 from bot.domain.draw.frame import DrawFrame
 from bot.domain.draw.needs import Need
 from bot.domain.draw.pools import FenwickPool, Pool, locate
-from bot.domain.draw.prn import seat_value
+from bot.domain.draw.prn import seat_values
 from bot.domain.draw.result import PAIR_KEPT, PAIR_NONE, PAIR_WAIVED
 from bot.domain.draw.roster import EXPERT_POOL, Roster
 
@@ -185,7 +185,7 @@ def match_inspection(
     recused = roster.recused_for(need.entity)
 
     def draw(role: str) -> Callable[[int], int]:
-        return lambda s: seat_value(seed, need.entity, role, s)
+        return seat_values(seed, need.entity, role)
 
     team = staff_team(
         staff,

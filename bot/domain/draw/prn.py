@@ -12,7 +12,7 @@ big-endian), read as an integer; it picks an inspector by remainder (see match.p
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.domain.draw.seed import enc
 
@@ -35,5 +35,16 @@ def prn_order(prns: dict[str, bytes]) -> list[str]:
 
 def seat_value(seed: bytes, inspection_id: str, role: str, seat: int) -> int:
     """The random integer that fills one seat of a visit's team."""
-    data = seed + enc(inspection_id) + enc(role) + seat.to_bytes(4, "big")
-    return int.from_bytes(hashlib.sha256(data).digest(), "big")
+    return seat_values(seed, inspection_id, role)(seat)
+
+
+def seat_values(seed: bytes, inspection_id: str, role: str) -> Callable[[int], int]:
+    """`seat_value` for one visit and role, as a function of the seat (the prefix hashed once)."""
+    prefix = hashlib.sha256(seed + enc(inspection_id) + enc(role))
+
+    def value(seat: int) -> int:
+        h = prefix.copy()
+        h.update(seat.to_bytes(4, "big"))
+        return int.from_bytes(h.digest(), "big")
+
+    return value

@@ -44,6 +44,8 @@ def select_group(
     if uncovered:
         _mark(marks, uncovered, rank, 1)
         first = _take(marks, order, count)
+        if len(first) == count:  # the uncovered alone fill the quota (always, with no history)
+            return first
         marks = bytearray(len(order))
     _mark(marks, eligible, rank, 1)
     _mark(marks, uncovered, rank, 0)

@@ -109,7 +109,9 @@ def frame_to_json(frame: DrawFrame) -> dict:
 def section_hashes(frame: DrawFrame) -> dict[str, str]:
     """SHA-256 of each section's canonical JSON."""
     snapshot = frame_to_json(frame)
-    return {name: json_hash(snapshot[name]) for name in SECTIONS}
+    return {
+        name: json_hash(snapshot[name], floats_excluded=name == "entities") for name in SECTIONS
+    }
 
 
 def snapshot_hash_of(sections: dict[str, str]) -> str:
