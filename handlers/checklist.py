@@ -15,6 +15,7 @@ from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.domain.checklist_input import IncomingFile
+from bot.domain.ids import number
 from bot.domain.models import Role
 from bot.services import answers, checkin, evidence, flow_input, rectifications, submission
 from bot.services.answer_input import QuestionFile, keep_file
@@ -85,8 +86,8 @@ async def on_submit(update: Update, context: ContextTypes.DEFAULT_TYPE, user: Us
         views = await submission.refused(db, user, iid)
     elif action == "back":
         views = await submission.cancel(db, user, iid)
-    elif action.startswith("r") and action[1:].isdigit():
-        views = await submission.choose(db, user, iid, int(action[1:]))
+    elif action.startswith("r") and (k := number(action[1:])) is not None:
+        views = await submission.choose(db, user, iid, k)
     elif action == "ok":
         views = await submission.confirm(db, user, iid, env_of(context))
     else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.domain.ids import number
 from bot.domain.models import Role
 from bot.domain.periods import Period
 from bot.i18n import t
@@ -154,12 +155,13 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User)
     """Buttons dcx:ok:ID / dcx:no:ID on a cancellation request."""
     query = update.callback_query
     _, verdict, raw = ((query.data or "") + "::").split(":")[:3]
-    if not raw.isdigit():
+    request_id = number(raw)
+    if request_id is None:
         return None
     await query.edit_message_reply_markup(None)
     try:
         text = await decide_cancel(
-            db_of(context), int(raw), user, verdict == "ok", env_of(context),
+            db_of(context), request_id, user, verdict == "ok", env_of(context),
             now=now_of(context.application),
         )  # fmt: skip
     except Refusal as r:

@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.domain.deadlines import Deadlines
+from bot.domain.ids import number
 from bot.domain.itemlist import ItemList
 from bot.domain.yaml_source import SourceError
 from bot.services.errors import Refusal
@@ -91,9 +92,10 @@ async def show(update: Update, user: User, views: list[View], *, edit: bool = Fa
 def ints(data: str | None, prefix: str, count: int) -> list[int]:
     """The `count` integers after `prefix:` in callback data; Refusal("btn_stale") if malformed."""
     parts = (data or "").removeprefix(prefix + ":").split(":")
-    if len(parts) < count or not all(p.isdigit() and len(p) < 10 for p in parts[:count]):
+    numbers = [number(p) for p in parts[:count]]
+    if len(numbers) < count or None in numbers:
         raise Refusal("btn_stale")
-    return [int(p) for p in parts[:count]]
+    return numbers  # type: ignore[return-value]
 
 
 def tail(data: str | None, count: int) -> str:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
+from bot.domain.ids import number
 from bot.domain.models import Role
 from bot.domain.plan_text import render_plan
 from bot.domain.yaml_source import SourceError
@@ -22,7 +23,8 @@ from storage.users import User
 def _year(args: list[str], tz: str) -> int | None:
     if not args:
         return datetime.now(ZoneInfo(tz)).year
-    return int(args[0]) if args[0].isdigit() and 2000 <= int(args[0]) <= 2100 else None
+    year = number(args[0], 4)
+    return year if year is not None and 2000 <= year <= 2100 else None
 
 
 @requires(Role.COORDINATOR, Role.MANAGER)

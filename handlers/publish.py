@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.domain.disclosure import WithholdReason, parse_reason
+from bot.domain.ids import number
 from bot.domain.models import Role
 from bot.domain.periods import Period, PeriodKind
 from bot.domain.reminders import bureau_deadlines
@@ -125,13 +126,14 @@ async def reports_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE, user: 
 async def withhold(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
     """/withhold ID REASON [NOTE]: mark a visit's record confidential before it is published."""
     args = context.args or []
-    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+    inspection_id = number(args[0].lstrip("#")) if args else None
+    if len(args) < 2 or inspection_id is None:
         return await answer(update, t(user.lang, "withhold_usage"))
     try:
         reason = parse_reason(args[1])
     except ValueError:
         return await answer(update, t(user.lang, "withhold_usage"))
-    inspection_id, note = int(args[0].lstrip("#")), " ".join(args[2:])
+    note = " ".join(args[2:])
     await publication.withhold(
         db_of(context), bureau_of(context), inspection_id, reason, note, f"user:{user.id}"
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.domain.ids import number
 from bot.domain.models import Role
 from bot.i18n import t
 from bot.services import uploads
@@ -83,11 +84,13 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE, user: Use
 async def import_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
     """Button imp:KIND:UPLOAD: import the remembered upload (only the uploader's, only once)."""
     query = update.callback_query
-    _, kind, raw_id = (query.data or "::").split(":", 2)
-    if kind not in KINDS or not raw_id.isdigit():
+    parts = (query.data or "").split(":")
+    kind = parts[1] if len(parts) > 1 else ""
+    upload_id = number(parts[2]) if len(parts) == 3 else None
+    if kind not in KINDS or upload_id is None:
         return
     await query.edit_message_reply_markup(None)
-    await _run_import(update, context, user, int(raw_id), kind)
+    await _run_import(update, context, user, upload_id, kind)
 
 
 async def _run_import(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.domain.ids import number
 from bot.domain.models import Role
 from bot.domain.replacement import REASONS
 from bot.i18n import t
@@ -43,9 +44,9 @@ async def pick(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -
     """Buttons rpl:v:VISIT (ask the reason) and rpl:r:VISIT:REASON (file the request)."""
     query = update.callback_query
     parts = (query.data or "").split(":")
-    if len(parts) < 3 or not parts[2].isdigit():
+    visit_id = number(parts[2]) if len(parts) >= 3 else None
+    if visit_id is None:
         return None
-    visit_id = int(parts[2])
     await query.edit_message_reply_markup(None)
     if parts[1] == "r" and len(parts) == 4:
         await request_replacement(db_of(context), user, visit_id, parts[3])
@@ -72,11 +73,12 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User)
     """Buttons rpl:ok:ID / rpl:no:ID on a replacement request."""
     query = update.callback_query
     _, verdict, raw = ((query.data or "") + "::").split(":")[:3]
-    if not raw.isdigit():
+    request_id = number(raw)
+    if request_id is None:
         return None
     try:
         text = await decide_replacement(
-            db_of(context), int(raw), user, verdict == "ok", env_of(context),
+            db_of(context), request_id, user, verdict == "ok", env_of(context),
             now=now_of(context.application),
         )  # fmt: skip
     except Refusal as r:

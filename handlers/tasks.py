@@ -6,6 +6,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.domain.geo import map_url
+from bot.domain.ids import number
 from bot.domain.models import Role
 from bot.domain.results import Result
 from bot.i18n import t
@@ -23,9 +24,10 @@ async def tasks(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) 
     """/tasks: the list; /tasks ID: that visit's card (only one's own)."""
     args = context.args or []
     if args:
-        if not args[0].lstrip("#").isdigit():
+        iid = number(args[0].lstrip("#"))
+        if iid is None:
             return await answer(update, t(user.lang, "tasks_usage"))
-        return await _card(update, context, user, int(args[0].lstrip("#")))
+        return await _card(update, context, user, iid)
     rows = await list_tasks(db_of(context), user)
     if not rows:
         return await answer(update, t(user.lang, "tasks_none"))
@@ -143,7 +145,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User)
     data = update.callback_query.data or ""
     parts = data.split(":")
     (iid,) = ints(data, "rx", 1)
-    version = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    version = number(parts[2]) if len(parts) > 2 else None
     await may_read_record(db_of(context), user, iid)
     await send_record(update, context, user, iid, version)
 

@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from bot.domain.checklist import Question, QuestionType
+from bot.domain.ids import number
 
 TEXT_LIMIT = 1000  # characters in a text answer or note
 NAME_LIMIT = 50  # characters in a representative's name or post
@@ -55,10 +56,9 @@ def parse_choice(question: Question, code: str) -> Any:
     kind = question.type
     if kind is QuestionType.YES_NO and code in YES_NO_CODES:
         return YES_NO_CODES[code]
-    if kind is QuestionType.SINGLE_CHOICE and code.startswith("o") and code[1:].isdigit():
-        k = int(code[1:])
-        if k < len(question.options):
-            return question.options[k].value
+    k = number(code[1:]) if code.startswith("o") else None
+    if kind is QuestionType.SINGLE_CHOICE and k is not None and k < len(question.options):
+        return question.options[k].value
     return Reask("ck_use_buttons")
 
 

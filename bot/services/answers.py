@@ -27,6 +27,7 @@ from bot.domain.checklist_flow import (
     progress_in,
 )
 from bot.domain.checklist_input import Reask, parse_choice, parse_selection, toggle
+from bot.domain.ids import number
 from bot.i18n import t
 from bot.services.errors import Refusal
 from bot.services.flow_views import (
@@ -268,8 +269,9 @@ async def _tap(
         conn, user, inspection_id, index
     )
     q = fq.question
-    if code.startswith("t") and code[1:].isdigit() and q.type is QuestionType.MULTIPLE_CHOICE:
-        picked = toggle(q, session.draft.get("sel", []), int(code[1:]))
+    k = number(code[1:]) if code.startswith("t") else None
+    if k is not None and q.type is QuestionType.MULTIPLE_CHOICE:
+        picked = toggle(q, session.draft.get("sel", []), k)
         view = await question_view(
             conn,
             user,
