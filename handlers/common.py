@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.domain.models import Role
@@ -50,6 +51,16 @@ async def answer(update: Update, text: str, **kwargs: Any) -> None:
     chat = update.effective_chat
     if chat:
         await chat.send_message(text, **kwargs)
+
+
+async def drop_buttons(update: Update) -> None:
+    """Take the buttons off the tapped message so it is not tapped again. A second tap that was
+    on its way finds them gone and Telegram answers "message is not modified": that tap is still
+    handled (the service says it was already done), so it is no error."""
+    try:
+        await update.callback_query.edit_message_reply_markup(None)
+    except BadRequest as exc:
+        log.info("buttons not removed: %s", exc)
 
 
 async def refuse_stranger(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,7 +9,7 @@ from bot.domain.models import Role
 from bot.i18n import t
 from bot.services import corrections
 from handlers.checklist_view import button
-from handlers.common import answer, db_of, requires
+from handlers.common import answer, db_of, drop_buttons, requires
 from handlers.flow_common import ints, show
 from storage.users import User
 
@@ -28,7 +28,7 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User)
     approve = data.startswith("co:a:")
     (cid,) = ints(data, "co:a" if approve else "co:x", 1)
     views = await corrections.decide(db_of(context), user, cid, approve)
-    await update.callback_query.edit_message_reply_markup(None)
+    await drop_buttons(update)
     await show(update, user, views)
 
 

@@ -38,7 +38,7 @@ from bot.services.draws import (
     parse_period,
 )
 from bot.services.errors import Refusal
-from handlers.common import answer, bureau_of, db_of, requires
+from handlers.common import answer, bureau_of, db_of, drop_buttons, requires
 from handlers.deadlines import policy_of, today_of
 from storage.users import User
 
@@ -94,7 +94,7 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User
     """Buttons drw:ok:PERIOD:TOKEN (the target, if any, found by the token) and drw:no:PERIOD."""
     query = update.callback_query
     parts = (query.data or "").split(":")
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(update)
     if len(parts) < 3 or parts[1] != "ok":
         return await answer(update, t(user.lang, "draw_preview_dropped"))
     period = parse_period(parts[2], today_of(context))
@@ -158,7 +158,7 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User)
     request_id = number(raw)
     if request_id is None:
         return None
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(update)
     try:
         text = await decide_cancel(
             db_of(context), request_id, user, verdict == "ok", env_of(context),

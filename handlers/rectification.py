@@ -10,7 +10,7 @@ from bot.domain.models import Role
 from bot.i18n import t
 from bot.services import rectifications
 from handlers.checklist_view import button
-from handlers.common import answer, db_of, requires
+from handlers.common import answer, db_of, drop_buttons, requires
 from handlers.flow_common import ints, show
 from storage.users import User
 
@@ -74,7 +74,7 @@ async def close(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) 
     """rf:c:ID — 销号."""
     (rid,) = ints(update.callback_query.data, "rf:c", 1)
     views = await rectifications.close(db_of(context), user, rid)
-    await update.callback_query.edit_message_reply_markup(None)
+    await drop_buttons(update)
     await show(update, user, views)
 
 

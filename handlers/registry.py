@@ -13,7 +13,7 @@ from bot.domain.models import Role
 from bot.i18n import t
 from bot.services import uploads
 from bot.services.registry_io import import_registry, write_template
-from handlers.common import answer, bureau_of, db_of, requires
+from handlers.common import answer, bureau_of, db_of, drop_buttons, requires
 from storage.users import User
 
 MAX_MB = 20  # the Bot API's getFile limit
@@ -89,7 +89,7 @@ async def import_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, user
     upload_id = number(parts[2]) if len(parts) == 3 else None
     if kind not in KINDS or upload_id is None:
         return
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(update)
     await _run_import(update, context, user, upload_id, kind)
 
 

@@ -14,7 +14,7 @@ from bot.reminder_job import now_of
 from bot.services.draw_texts import period_name
 from bot.services.errors import Refusal
 from bot.services.replacements import decide_replacement, open_visits, request_replacement
-from handlers.common import answer, db_of, requires
+from handlers.common import answer, db_of, drop_buttons, requires
 from handlers.draw import env_of
 from storage.users import User
 
@@ -47,7 +47,7 @@ async def pick(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -
     visit_id = number(parts[2]) if len(parts) >= 3 else None
     if visit_id is None:
         return None
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(update)
     if parts[1] == "r" and len(parts) == 4:
         await request_replacement(db_of(context), user, visit_id, parts[3])
         reason = t(user.lang, f"replace_reason_{parts[3]}")
@@ -83,9 +83,9 @@ async def decide(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User)
         )  # fmt: skip
     except Refusal as r:
         if r.key != "replace_nobody":
-            await query.edit_message_reply_markup(None)
+            await drop_buttons(update)
         return await answer(update, t(user.lang, r.key, **r.params))
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(update)
     await answer(update, text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.domain.models import Role
@@ -91,7 +92,11 @@ async def lang_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE, user: 
     if choice not in LANGS:
         return
     await access.set_language(db_of(context), user, choice)
-    await query.edit_message_text(t(choice, "lang_switched"))
+    try:
+        await query.edit_message_text(t(choice, "lang_switched"))
+    except BadRequest as exc:  # "not modified": a second tap while the first was on its way
+        if "not modified" not in str(exc):
+            await answer(update, t(choice, "lang_switched"))
     await set_user_menu(context.bot, user)
 
 
