@@ -7,12 +7,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.domain.models import Role
 from bot.i18n import lang_of, t
+from bot.outbox_dispatcher import split_text
 from bot.services import access
 from bot.services.errors import Refusal
 from storage.db import Database, now_iso
@@ -50,7 +51,16 @@ async def answer(update: Update, text: str, **kwargs: Any) -> None:
     """Reply in the chat of the update (message or button)."""
     chat = update.effective_chat
     if chat:
-        await chat.send_message(text, **kwargs)
+        await send_text(chat, text, **kwargs)
+
+
+async def send_text(chat: Chat, text: str, reply_markup: Any = None, **kwargs: Any) -> None:
+    """Send `text`, in pieces of at most 4,096 characters (Telegram's limit) cut at line
+    breaks when it is longer, as when it repeats a long input back; buttons go on the last."""
+    pieces = split_text(text) or [text]
+    for i, piece in enumerate(pieces):
+        last = i == len(pieces) - 1
+        await chat.send_message(piece, reply_markup=reply_markup if last else None, **kwargs)
 
 
 async def drop_buttons(update: Update) -> None:

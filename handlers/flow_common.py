@@ -21,6 +21,7 @@ from bot.services.flow_views import CheckedInView, View
 from bot.services.inspection import FlowEnv
 from bot.services.plan import read_item_list
 from handlers.checklist_view import EDITABLE, render
+from handlers.common import send_text
 from storage.users import User
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ async def show(update: Update, user: User, views: list[View], *, edit: bool = Fa
                 if "not modified" in str(exc):
                     continue
                 log.info("could not edit message, sending a new one: %s", exc)
-        await update.effective_chat.send_message(text, reply_markup=markup)
+        await send_text(update.effective_chat, text, reply_markup=markup)
 
 
 def ints(data: str | None, prefix: str, count: int) -> list[int]:
