@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
     TypeHandler,
@@ -39,6 +40,15 @@ async def fallback(update: Update, context: ContextTypes.DEFAULT_TYPE, user: Use
     from bot.i18n import t
 
     await answer(update, t(user.lang, "unknown_input"))
+
+
+@requires()
+async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+    """A button no handler takes (garbled, or from an older version of the bot): answered, so
+    the client stops waiting, and said so."""
+    from bot.i18n import t
+
+    await answer(update, t(user.lang, "unknown_button"))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -78,6 +88,7 @@ def build_application(
     app.add_handlers([*draw.HANDLERS, *replacement.HANDLERS])  # 摇号, 更换执法人员
     app.add_handlers(publish.HANDLERS)  # 一公开: /publish, /progress, /reports, /withhold
     app.add_handler(MessageHandler(filters.ALL, fallback))  # last of group 0: only if none took it
+    app.add_handler(CallbackQueryHandler(unknown_button))  # likewise for buttons
     app.add_error_handler(on_error)
     return app
 

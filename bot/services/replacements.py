@@ -55,8 +55,8 @@ async def _own_open_visit(
 
 async def request_replacement(db: Database, user: User, inspection_id: int, reason: str) -> int:
     """The inspector's request to leave a visit; managers get approve/reject buttons."""
-    if reason not in REASONS:
-        raise Refusal("replace_not_on_visit")
+    if reason not in REASONS:  # a garbled button, or one from before the reasons were renamed
+        raise Refusal("unknown_button")
     async with db.tx() as conn:
         view = await _own_open_visit(conn, user, inspection_id)
         try:
