@@ -15,6 +15,7 @@ from bot.services.flow_views import Notice, View
 from bot.services.inspection import FlowEnv
 from bot.services.rectifications import OrderFile
 from storage.db import Database
+from storage.rectifications import get_order
 from storage.sessions import Session, get_session
 from storage.users import User
 
@@ -43,7 +44,10 @@ async def on_text(db: Database, user: User, text: str, env: FlowEnv) -> list[Vie
     if s.step == "rect_return":
         return await rectifications.return_reason(db, user, text)
     if s.step == "rect_evidence":
-        return [Notice("rf_send_files", {"id": s.subject_id, "entity": ""})]
+        async with db.read() as conn:
+            order = await get_order(conn, s.subject_id or 0)
+        entity = order.entity_name if order else ""
+        return [Notice("rf_send_files", {"id": s.subject_id, "entity": entity})]
     return [Notice(BUTTON_STEPS.get(s.step, "ck_use_buttons"))]
 
 
