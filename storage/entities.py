@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -188,34 +188,59 @@ async def upsert_entities(
 
 async def list_entities(conn: aiosqlite.Connection, bureau_id: int) -> list[Entity]:
     """Every entity of the bureau, ordered by stable id."""
-    return (await entities_with_ids(conn, bureau_id))[0]
+    shared: dict[str, str] = {}
+    return [from_row(row, shared) for row in (await stored_entities(conn, bureau_id)).rows]
 
 
 BATCH = 5000  # rows fetched per hop to the database thread
 
 
-async def entities_with_ids(
-    conn: aiosqlite.Connection, bureau_id: int
-) -> tuple[list[Entity], dict[str, int]]:
-    """Every entity of the bureau (ordered by stable id) and stable id -> row id, in one read.
+class StoredEntities(Mapping[str, Entity]):
+    """A bureau's registry as read for a draw: rows (COLUMNS, then the row id) in stable-id
+    order, each turned into an Entity only when looked up. A draw needs models for the few
+    thousand entities it classifies (one per profile) and the ones it draws, not for all."""
 
-    Rows are fetched as plain tuples in batches and converted as they arrive, so a registry is
-    never held twice (rows and models); the few distinct values of the coded columns (region,
-    industry, rating...) are shared between entities instead of kept once per row.
-    """
+    def __init__(self, rows: list[tuple]) -> None:
+        self.rows = rows
+        self._at = {row[0]: n for n, row in enumerate(rows)}
+
+    def __getitem__(self, stable_id: str) -> Entity:
+        return from_row(self.rows[self._at[stable_id]])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __contains__(self, stable_id: object) -> bool:
+        return stable_id in self._at
+
+    def row_ids(self) -> dict[str, int]:
+        """stable id -> row id, for foreign keys from other tables."""
+        return {row[0]: row[len(COLUMNS)] for row in self.rows}
+
+
+def parsed_tags(text: str) -> dict[str, str]:
+    """A tags column read for comparison only (shared between equal strings: do not modify)."""
+    return _shared_tags(text)
+
+
+@lru_cache(maxsize=4096)
+def _shared_tags(text: str) -> dict[str, str]:
+    return json.loads(text)
+
+
+async def stored_entities(conn: aiosqlite.Connection, bureau_id: int) -> StoredEntities:
+    """Every entity row of the bureau, ordered by stable id, fetched as plain tuples in batches."""
     cols = ", ".join(COLUMNS)
     sql = f"SELECT {cols}, id FROM entities WHERE bureau_id = ? ORDER BY stable_id"
-    entities: list[Entity] = []
-    ids: dict[str, int] = {}
-    shared: dict[str, str] = {}
+    rows: list[tuple] = []
     async with conn.execute(sql, (bureau_id,)) as cur:
         cur.row_factory = None
-        while rows := await cur.fetchmany(BATCH):
-            for row in rows:
-                entity = from_row(row, shared)
-                entities.append(entity)
-                ids[entity.stable_id] = row[len(COLUMNS)]
-    return entities, ids
+        while batch := await cur.fetchmany(BATCH):
+            rows += batch
+    return StoredEntities(rows)
 
 
 async def get_entity(conn: aiosqlite.Connection, bureau_id: int, stable_id: str) -> Entity | None:

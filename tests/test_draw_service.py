@@ -213,3 +213,29 @@ async def test_a_target_matching_nobody_cannot_be_confirmed(db, tmp_path):
     none = await preview(db, b.id, Q3, b.env, {"region": ("火星镇",)})
     assert none.feasible and none.empty and not none.drawable
     assert "确认后将冻结" not in render_preview(none, "zh-CN")
+
+
+async def test_an_open_rectification_makes_the_entity_special_in_the_draw(db, tmp_path):
+    from bot.services.draws import load_inputs
+    from storage.inspections import create_inspection
+    from storage.rectifications import open_order
+
+    b = await preset(db, tmp_path)
+    async with db.read() as conn:
+        before = await load_inputs(conn, b.id, Q3, b.env)
+    groups = {g.group_id: g.eligible for f in before.item_frames for g in f.groups}
+    sid = groups["general"][0]
+    async with db.tx() as conn:
+        entity_id = before.registry.entity_ids[sid]
+        visit = await create_inspection(
+            conn, b.id, period="2020Q1", entity_id=entity_id, items=["pollution-source"],
+            due_on="2020-03-31", inspectors=[],
+        )  # fmt: skip
+        await open_order(
+            conn, bureau_id=b.id, entity_id=entity_id, entity_stable_id=sid,
+            inspection_id=visit, record_version=1, finding_text="废气超标", ordered_on="2020-03-01",
+            due_on="2020-06-01", ordered_by=b.coordinator.id,
+        )  # fmt: skip
+    p = await preview(db, b.id, Q3, b.env)
+    quotas = {g.group_id: (g.population, g.quota) for g in p.groups}
+    assert quotas["special"][0] == 5 and quotas["general"][0] == 58  # 特殊 until rectified

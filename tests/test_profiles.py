@@ -67,3 +67,19 @@ def test_a_selector_names_every_attribute_its_conditions_read() -> None:
         "last_violation_on",
     }  # fmt: skip
     assert Selector().reads() == frozenset()
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_stored_rows_give_the_same_groups_as_models(preset: str) -> None:
+    from storage.entities import COLUMNS, from_row, parsed_tags, to_row
+
+    items = read_item_list(EXAMPLES / f"{preset}.yaml")
+    rows = sorted((*to_row(e), n) for n, e in enumerate(ENTITIES))
+    profiles = Profiles.of_rows(items, rows, COLUMNS, from_row, RECTIFYING, parsed_tags)
+    from_rows = Membership.of_profiles(items, profiles, RECTIFYING)
+    from_models = Membership(items, ENTITIES, RECTIFYING)
+    assert profiles.ids == from_models.profiles().ids
+    for label in PERIODS:
+        period = Period.parse(label)
+        assert from_rows.groups(period) == from_models.groups(period)
+        assert from_rows.classes(period) == from_models.classes(period)

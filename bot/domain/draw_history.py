@@ -66,10 +66,11 @@ def covered_for(
     visits: Iterable[Visit],
     *,
     open_rectifications: Set[str] = frozenset(),
+    membership: Membership | None = None,
 ) -> dict[str, set[str]]:
-    """Item id -> stable ids visited for it in the current cycle (groups with a cycle only)."""
+    """Item id -> stable ids visited for it in the current cycle (groups with a cycle only);
+    `membership`: one already built for these entities and rectifications, if any."""
     earlier = _before(visits, period)
-    membership: Membership | None = None
     out: dict[str, set[str]] = {}
     for item in item_list.items:
         cycles = {

@@ -125,7 +125,7 @@ def build_frame(
     bureau: str,
     period: str,
     item_frames: Sequence[ItemFrame],
-    entities: Sequence[Entity],
+    entities: Mapping[str, Entity],
     inspectors: Sequence[Inspector],
     *,
     previous_pairs: Mapping[str, frozenset[str]] | None = None,
@@ -156,9 +156,8 @@ def build_frame(
     ]
     wanted = {sid for f in item_frames for g in f.groups for sid in g.eligible}
     frame_entities = [
-        FrameEntity(e.stable_id, entity_attributes(e, target))
-        for e in entities
-        if e.stable_id in wanted
+        FrameEntity(sid, entity_attributes(entities[sid], target) if target else {})
+        for sid in sorted(wanted)
     ]
     pairs = {k: v for k, v in (previous_pairs or {}).items() if k in wanted}
     return DrawFrame(

@@ -87,6 +87,13 @@ class Membership:
     _classes: dict[Period, list[Classification]] = field(default_factory=dict)
     _profiles: Profiles | None = None
 
+    @classmethod
+    def of_profiles(
+        cls, item_list: ItemList, profiles: Profiles, open_rectifications: Set[str]
+    ) -> Membership:
+        """Membership over a registry already indexed by profile (with the same rectifications)."""
+        return cls(item_list, (), open_rectifications, _profiles=profiles)
+
     def profiles(self) -> Profiles:
         """The entities indexed by the profile the item list's rules see (built once)."""
         if self._profiles is None:
@@ -202,15 +209,17 @@ def frames_for_period(
     *,
     open_rectifications: Set[str] = frozenset(),
     raised: Mapping[tuple[str, str], int] | None = None,
+    membership: Membership | None = None,
 ) -> list[ItemFrame]:
     """The frames of every item for one period's draw.
 
     Only groups whose rule runs per `period.kind` take part (a quarterly draw takes the
     quarterly groups). `covered` maps item id -> stable ids already visited for that item in
     the current coverage cycle; `raised` maps (item id, group id) -> a quota a coordinator
-    raised, which must not be below the floor nor above the group's population.
+    raised, which must not be below the floor nor above the group's population. A
+    `membership` already built for these entities and rectifications may be passed instead.
     """
-    membership = Membership(item_list, entities, open_rectifications)
+    membership = membership or Membership(item_list, entities, open_rectifications)
     staff = active_enforcement_inspectors(inspectors)
     covered = covered or {}
     raised = raised or {}

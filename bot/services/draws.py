@@ -19,16 +19,18 @@ from bot.domain.draw import CapPolicy, DrawFrame, InspectionProblem
 from bot.domain.draw.snapshot import section_hashes, snapshot_hash_of
 from bot.domain.draw_history import covered_for, previous_teams
 from bot.domain.draw_inputs import build_frame
-from bot.domain.frames import ItemFrame, frames_for_period
+from bot.domain.frames import ItemFrame, Membership, frames_for_period
 from bot.domain.itemlist import ItemList
-from bot.domain.models import Entity, Inspector
+from bot.domain.models import Inspector
 from bot.domain.periods import Period, PeriodKind
+from bot.domain.profiles import Profiles
 from bot.domain.workdays import WorkdayCalendar
 from bot.domain.yaml_source import SourceError
 from bot.services.errors import Refusal
 from storage import draws as store
-from storage.entities import entities_with_ids
+from storage.entities import COLUMNS, StoredEntities, from_row, parsed_tags, stored_entities
 from storage.inspectors import list_inspectors
+from storage.rectifications import open_rectification_stable_ids
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -84,10 +86,10 @@ class DrawInfeasible(Refusal):
 
 @dataclass
 class Registry:
-    """The two registries as they stand, keyed for a draw: entities by stable id, inspectors
-    by key with their row ids."""
+    """The two registries as they stand, keyed for a draw: entities by stable id (models made
+    on lookup), inspectors by key with their row ids."""
 
-    entities: dict[str, Entity]
+    entities: StoredEntities
     entity_ids: dict[str, int]
     inspectors: dict[str, tuple[int, Inspector]]
 
@@ -150,13 +152,9 @@ def env_from_settings(settings: Settings, deadlines: Deadlines | None = None) ->
 
 async def load_registry(conn: aiosqlite.Connection, bureau_id: int) -> Registry:
     """The bureau's registries, keyed for a draw."""
-    entities, ids = await entities_with_ids(conn, bureau_id)
+    entities = await stored_entities(conn, bureau_id)
     inspectors = await list_inspectors(conn, bureau_id)
-    return Registry(
-        {e.stable_id: e for e in entities},
-        ids,
-        {i.key: (iid, i) for iid, i in inspectors},
-    )
+    return Registry(entities, entities.row_ids(), {i.key: (iid, i) for iid, i in inspectors})
 
 
 async def load_inputs(
@@ -170,17 +168,26 @@ async def load_inputs(
     bureau, bureau_name = await store.bureau_names(conn, bureau_id)
     registry = await load_registry(conn, bureau_id)
     visits = await store.history(conn, bureau_id)
-    entities = list(registry.entities.values())
+    rectifying = await open_rectification_stable_ids(conn, bureau_id)  # special until closed
     inspectors = [i for _, i in registry.inspectors.values()]
-    covered = covered_for(env.items, entities, period, visits)
-    item_frames = frames_for_period(env.items, entities, inspectors, period, covered)
+    membership = Membership.of_profiles(
+        env.items,
+        Profiles.of_rows(
+            env.items, registry.entities.rows, COLUMNS, from_row, rectifying, parsed_tags
+        ),
+        rectifying,
+    )
+    covered = covered_for(env.items, (), period, visits, membership=membership)
+    item_frames = frames_for_period(
+        env.items, (), inspectors, period, covered, membership=membership
+    )
     if not item_frames:
         raise Refusal("draw_nothing", period=period.label)
     frame = build_frame(
         bureau,
         period.label,
         item_frames,
-        entities,
+        registry.entities,
         inspectors,
         previous_pairs=previous_teams(visits, period),
         target=target,
