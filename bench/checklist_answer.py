@@ -8,14 +8,19 @@ registry, each with a lead and a member out of 200 inspectors with accounts): qu
 submitted (frozen checklist, nine answers with their history, a check-in, an immutable record),
 quarter 4 is open. Then 200 inspectors, each the lead of one open visit and already checked in,
 answer its whole checklist at once through the service layer (the real storage, one connection,
-one transaction per answer, as the bot does): buttons through `answers.tap`, numbers and text
-through `answer_input.typed`, the location through `answer_input.located`. Each call is timed
-from the inspector's input to the returned view (queueing for the database included).
+as the bot runs it: each answer one transaction body handed to the group commit, `Database.batch`,
+and answered once committed): buttons through `answers.tap`, numbers and text through
+`answer_input.typed`, the location through `answer_input.located`. Each call is timed from the
+inspector's input to the returned view (queueing for the database included).
 
 Three loads: `paced`, where each inspector waits a random think time (uniform 0..2 x --think
 seconds) before each answer; `busy`, the same with a quarter of that think time; and `burst`,
 where all 200 answer with no pause at all (the worst case: every inspector taps in the same
 instant, for the whole checklist, so each answer queues behind the others for the one writer).
+
+After each load, its floor: the same 200 coroutines with the same think times run the smallest
+body of an answer's shape (read the session row, upsert one answer) through the same group
+commit, as many times as the load answered.
 """
 
 from __future__ import annotations
@@ -197,6 +202,61 @@ async def inspector(db: Database, user_id: int, iid: int, think: float, rng, t: 
         view = views[-1]
 
 
+async def floor_inspector(
+    db: Database, user_id: int, iid: int, count: int, think: float, rng: random.Random, out: list
+) -> None:
+    """`count` smallest answer-shaped bodies (read the session row, upsert one answer) through
+    the group commit, after the same think times as `inspector`."""
+    for n in range(count):
+        if think:
+            await asyncio.sleep(rng.uniform(0, 2 * think))
+        began = time.perf_counter()
+        await db.batch(lambda conn, n=n: _floor_body(conn, user_id, iid, f"q{n}"))
+        out.append(time.perf_counter() - began)
+
+
+async def _floor_body(conn, user_id: int, iid: int, question_id: str) -> None:  # noqa: ANN001
+    async with conn.execute(
+        "SELECT step, question_index FROM checklist_sessions WHERE user_id = ?", (user_id,)
+    ) as cur:
+        await cur.fetchone()
+    await conn.execute(
+        "INSERT INTO answers (inspection_id, item_id, question_id, value_json, answered_by,"
+        " answered_at) VALUES (?, 'floor', ?, '\"yes\"', ?, ?)"
+        " ON CONFLICT DO UPDATE SET value_json = excluded.value_json",
+        (iid, question_id, user_id, STAMP),
+    )
+
+
+async def load(db: Database, own: dict[int, int], think: float) -> tuple[Timings, float]:
+    """Every inspector answers its whole checklist (think times seeded); latencies, wall s."""
+    await _reset(db)
+    t = Timings()
+    rng = random.Random(7)
+    start = time.perf_counter()
+    await asyncio.gather(
+        *(
+            inspector(db, u, v, think, random.Random(rng.random()), t)
+            for u, v in sorted(own.items())
+        )
+    )
+    return t, time.perf_counter() - start
+
+
+async def floor(db: Database, own: dict[int, int], count: int, think: float) -> list[float]:
+    """The floor of a load: `count` floor bodies per inspector, with the same think times."""
+    await _reset(db)
+    out: list[float] = []
+    rng = random.Random(7)
+    await asyncio.gather(
+        *(
+            floor_inspector(db, u, v, count, think, random.Random(rng.random()), out)
+            for u, v in sorted(own.items())
+        )
+    )
+    return out
+
+
 def pct(xs: list[float], p: float) -> float:
     """The p-th percentile (nearest rank), in milliseconds."""
     s = sorted(xs)
@@ -224,26 +284,22 @@ async def run(visits: int, think: float) -> None:
             f" {'p99 ms':>8} {'max ms':>8} {'answers/s':>10}"
         )
         for label, pause in (("paced", think), ("busy", think / 4), ("burst", 0.0)):
-            await _reset(db)
-            t = Timings()
-            rng = random.Random(7)
-            start = time.perf_counter()
-            await asyncio.gather(
-                *(
-                    inspector(db, u, v, pause, random.Random(rng.random()), t)
-                    for u, v in sorted(own.items())
-                )
-            )
-            wall = time.perf_counter() - start
+            t, wall = await load(db, own, pause)
             rows = [*sorted(t.by_kind.items()), ("all", t.all)]
             for kind, xs in rows:
                 rate = f"{len(xs) / wall:10.0f}" if kind == "all" else ""
-                print(
-                    f"{label:<8} {kind:<16} {len(xs):>8} {pct(xs, 50):8.2f} {pct(xs, 95):8.2f}"
-                    f" {pct(xs, 99):8.2f} {1000 * max(xs):8.2f} {rate}"
-                )
+                print(f"{label:<8} {kind:<16} {_figures(xs)} {rate}")
+            bare = await floor(db, own, len(t.all) // len(own), pause)
+            print(f"{label:<8} {'floor':<16} {_figures(bare)}")
             print(f"{label:<8} mean {statistics.mean(t.all) * 1000:.2f} ms over {wall:.1f} s")
         await db.close()
+
+
+def _figures(xs: list[float]) -> str:
+    return (
+        f"{len(xs):>8} {pct(xs, 50):8.2f} {pct(xs, 95):8.2f} {pct(xs, 99):8.2f}"
+        f" {1000 * max(xs):8.2f}"
+    )
 
 
 async def _reset(db: Database) -> None:

@@ -7,8 +7,8 @@ it measured:
 * `broadcast_figures`: 1,000 assignments through the outbox to the emulator with Telegram's
   limits, then the same pipe without them (its own speed);
 * `answer_figures`: 200 inspectors answering their checklists at once (paced, then burst), and
-  the same schedule of think times running the smallest answer-shaped transaction (read the
-  session row, upsert one answer) as the floor;
+  the same schedule of think times running the smallest answer-shaped transaction body (read
+  the session row, upsert one answer) through the same group commit as the floor;
 * `sweep_figures`: the reminder sweep with 100 due among 100,000 open deadlines, and the floor:
   one write transaction that only runs the due-row read;
 * `import_figures`: the import of 50,000 entities, and a bare openpyxl read of the same file.
@@ -51,56 +51,6 @@ def broadcast_figures(messages: int = 1000) -> dict[str, Any]:
     }
 
 
-async def _floor_inspector(
-    db: Database, user_id: int, iid: int, count: int, think: float, rng: random.Random, out: list
-) -> None:
-    """`count` smallest answer-shaped transactions after the same think times as `inspector`."""
-    for n in range(count):
-        if think:
-            await asyncio.sleep(rng.uniform(0, 2 * think))
-        began = time.perf_counter()
-        async with db.tx() as conn:
-            async with conn.execute(
-                "SELECT step, question_index FROM checklist_sessions WHERE user_id = ?", (user_id,)
-            ) as cur:
-                await cur.fetchone()
-            await conn.execute(
-                "INSERT INTO answers (inspection_id, item_id, question_id, value_json,"
-                " answered_by, answered_at) VALUES (?, 'floor', ?, '\"yes\"', ?, ?)"
-                " ON CONFLICT DO UPDATE SET value_json = excluded.value_json",
-                (iid, f"q{n}", user_id, checklist_answer.STAMP),
-            )
-        out.append(time.perf_counter() - began)
-
-
-async def _load(db: Database, own: dict[int, int], think: float) -> tuple[list[float], float]:
-    """One load of the real path: every inspector answers its checklist; latencies, wall s."""
-    await checklist_answer._reset(db)
-    t = checklist_answer.Timings()
-    rng = random.Random(7)
-    start = time.perf_counter()
-    await asyncio.gather(
-        *(
-            checklist_answer.inspector(db, u, v, think, random.Random(rng.random()), t)
-            for u, v in sorted(own.items())
-        )
-    )
-    return t.all, time.perf_counter() - start
-
-
-async def _floor(db: Database, own: dict[int, int], count: int, think: float) -> list[float]:
-    await checklist_answer._reset(db)
-    out: list[float] = []
-    rng = random.Random(7)  # the same think times as the real load
-    await asyncio.gather(
-        *(
-            _floor_inspector(db, u, v, count, think, random.Random(rng.random()), out)
-            for u, v in sorted(own.items())
-        )
-    )
-    return out
-
-
 async def _answers(visits: int, think: float) -> dict[str, Any]:
     pct = checklist_answer.pct
     out: dict[str, Any] = {"inspectors": INSPECTORS}
@@ -111,8 +61,9 @@ async def _answers(visits: int, think: float) -> dict[str, Any]:
             own = await checklist_answer.build(db, visits)
             out["build_s"] = time.perf_counter() - began
             for label, pause in (("paced", think), ("burst", 0.0)):
-                real, wall = await _load(db, own, pause)
-                floor = await _floor(db, own, len(real) // len(own), pause)
+                timings, wall = await checklist_answer.load(db, own, pause)
+                real = timings.all
+                floor = await checklist_answer.floor(db, own, len(real) // len(own), pause)
                 out[label] = {
                     "answers": len(real),
                     "rate": len(real) / wall,
