@@ -216,9 +216,25 @@ class StoredEntities(Mapping[str, Entity]):
     def __contains__(self, stable_id: object) -> bool:
         return stable_id in self._at
 
-    def row_ids(self) -> dict[str, int]:
-        """stable id -> row id, for foreign keys from other tables."""
-        return {row[0]: row[len(COLUMNS)] for row in self.rows}
+    def row_ids(self) -> Mapping[str, int]:
+        """stable id -> row id, for foreign keys from other tables (a view, nothing copied)."""
+        return _RowIds(self)
+
+
+class _RowIds(Mapping[str, int]):
+    """The row ids of stored entities by stable id."""
+
+    def __init__(self, stored: StoredEntities) -> None:
+        self._stored = stored
+
+    def __getitem__(self, stable_id: str) -> int:
+        return self._stored.rows[self._stored._at[stable_id]][len(COLUMNS)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stored)
+
+    def __len__(self) -> int:
+        return len(self._stored)
 
 
 def parsed_tags(text: str) -> dict[str, str]:

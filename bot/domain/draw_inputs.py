@@ -157,7 +157,8 @@ def build_frame(
     wanted = {sid for f in item_frames for g in f.groups for sid in g.eligible}
     frame_entities = [
         FrameEntity(sid, entity_attributes(entities[sid], target) if target else {})
-        for sid in sorted(wanted)
+        for sid in entities
+        if sid in wanted
     ]
     pairs = {k: v for k, v in (previous_pairs or {}).items() if k in wanted}
     return DrawFrame(
@@ -202,7 +203,7 @@ def possible_problems(frame: DrawFrame) -> list[InspectionProblem]:
         for mask in set(shape_of.values())
     }
     failing = {mask for mask, need in needs.items() if problems(roster, [need])}
-    suspects = sorted(
-        sid for sid, mask in shape_of.items() if mask in failing or roster.recused_for(sid)
-    )
-    return problems(roster, [for_entity(needs[shape_of[sid]], sid) for sid in suspects])
+    suspects = {sid for sid in roster.recused if sid in shape_of}
+    if failing:
+        suspects.update(sid for sid, mask in shape_of.items() if mask in failing)
+    return problems(roster, [for_entity(needs[shape_of[sid]], sid) for sid in sorted(suspects)])

@@ -7,6 +7,7 @@ approves) and `replacements` (更换执法人员). See docs/draw-service.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -90,7 +91,7 @@ class Registry:
     on lookup), inspectors by key with their row ids."""
 
     entities: StoredEntities
-    entity_ids: dict[str, int]
+    entity_ids: Mapping[str, int]
     inspectors: dict[str, tuple[int, Inspector]]
 
     def inspector_key(self, inspector_id: int) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from types import MappingProxyType
 
 from bot.domain.models import InspectorKind
@@ -95,7 +96,7 @@ class FrameGroup:
             raise ValueError("a group needs a group_id")
         if self.quota < 0:
             raise ValueError(f"group {self.group_id}: quota must not be negative")
-        eligible = tuple(sorted(set(self.eligible)))
+        eligible = _sorted_unique(self.eligible)
         _set("eligible", self, eligible)
         _set("uncovered", self, frozenset(self.uncovered).intersection(eligible))
         target = {str(k): tuple(sorted(set(v))) for k, v in sorted(self.target.items())}
@@ -169,6 +170,14 @@ class DrawFrame:
         _set("inspectors", self, inspectors)
         _set("previous_pairs", self, MappingProxyType(pairs))
         _check_references(self)
+
+
+def _sorted_unique(values: Iterable[str]) -> tuple[str, ...]:
+    """The values sorted without repeats (kept as they are when already so: the usual case)."""
+    values = tuple(values)
+    if all(a < b for a, b in pairwise(values)):
+        return values
+    return tuple(sorted(set(values)))
 
 
 def _unique(values: Iterable[str], what: str) -> None:

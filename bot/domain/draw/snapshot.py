@@ -62,12 +62,19 @@ def _item_json(item: FrameItem, index: dict[str, int], size: int) -> dict:
                 "group": g.group_id,
                 "quota": g.quota,
                 "target": {k: list(v) for k, v in g.target.items()},
-                "eligible": encode_bitmap(g.eligible, index, size),
-                "uncovered": encode_bitmap(sorted(g.uncovered), index, size),
+                **_membership_bitmaps(g, index, size),
             }
             for g in item.groups
         ],
     }
+
+
+def _membership_bitmaps(g: FrameGroup, index: dict[str, int], size: int) -> dict:
+    eligible = encode_bitmap(g.eligible, index, size)
+    # uncovered is a subset of eligible: of the same size it is the same set (no history yet)
+    same = len(g.uncovered) == len(g.eligible)
+    uncovered = eligible if same else encode_bitmap(g.uncovered, index, size)
+    return {"eligible": eligible, "uncovered": uncovered}
 
 
 def _inspector_json(i: FrameInspector) -> dict:
