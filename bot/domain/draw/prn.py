@@ -39,11 +39,14 @@ def seat_value(seed: bytes, inspection_id: str, role: str, seat: int) -> int:
 
 
 def seat_values(seed: bytes, inspection_id: str, role: str) -> Callable[[int], int]:
-    """`seat_value` for one visit and role, as a function of the seat (the prefix hashed once)."""
-    prefix = hashlib.sha256(seed + enc(inspection_id) + enc(role))
+    """`seat_value` for one visit and role, as a function of the seat (the prefix is hashed once,
+    at the first seat: most visits draw no expert seat at all)."""
+    prefix: list = []
 
     def value(seat: int) -> int:
-        h = prefix.copy()
+        if not prefix:
+            prefix.append(hashlib.sha256(seed + enc(inspection_id) + enc(role)))
+        h = prefix[0].copy()
         h.update(seat.to_bytes(4, "big"))
         return int.from_bytes(h.digest(), "big")
 
