@@ -1,116 +1,67 @@
 """Random chat input at every step of the checklist (issue 8.6), property-based: whatever an
-inspector sends or taps, no handler fails (the error handler logs nothing) and the inspector can
-still use the bot afterwards."""
+inspector sends or taps (the kit's garbage, any text as an answer, the checklist's own buttons
+by label, forged and stale ones), no handler fails (the error handler logs nothing), the outbox
+and the audit chain stay sound, and the inspector can still use the bot afterwards."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.harness import TOKEN, LocalBot
-from bot.settings import load_settings
-from tests.e2e_helpers import ADMIN, bind
-from tests.inspection_world import ITEMS_FILE, JPEG, STAFF, make_world, new_visit
-
-ACTIONS = st.one_of(
-    st.tuples(st.just("text"), st.text(max_size=40)),
-    st.tuples(
-        st.just("text"),
-        st.sampled_from(
-            ["12.5", "-3", "1e9", "2026-02-30", "/tasks", "/help", "/whoami", "是", "否", "", " "]
-        ),
-    ),
-    st.tuples(
-        st.just("tap"),
-        st.sampled_from(
-            ["是", "否", "不适用", "正常运行", "未运行", "◀ 上一题", "📋 汇总", "下一题 ▶", "跳过"]
-        ),
-    ),
-    st.tuples(
-        st.just("data"),
-        st.sampled_from(
-            [
-                "q:{v}:0:yes",
-                "q:{v}:99:0",
-                "qb:{v}:0",
-                "qv:{v}",
-                "q:{v}:x:y",
-                "sb:{v}:ok",
-                "go:{v}",
-                "q:{v}:3:0",
-                "qg:{v}:2",
-                "zz",
-                "q:",
-                "go:abc",
-            ]
-        ),
-    ),
-    st.tuples(st.just("sticker"), st.just("")),
-    st.tuples(st.just("photo"), st.just("")),
-    st.tuples(st.just("location"), st.just("")),
+from bot.harness import LocalBot
+from tests.chat_fuzz_kit import (
+    FUZZ,
+    TEXT,
+    WAIT,
+    Person,
+    fuzz_settings,
+    garbage,
+    handler_errors,
+    sound,
+    sweep,
 )
+from tests.e2e_helpers import bind
+from tests.inspection_world import ITEMS_FILE, STAFF, make_world, new_visit
 
-
-async def _act(user, kind: str, arg: str, visit: int) -> None:  # noqa: ANN001
-    if kind == "text":
-        if arg.strip():
-            await user.send(arg)
-    elif kind == "tap":
-        with contextlib.suppress(LookupError):  # no such button on screen now: nothing to tap
-            await user.tap(arg)
-    elif kind == "data":
-        await user.press_data(arg.format(v=visit))
-    elif kind == "sticker":
-        await user.send_sticker()
-    elif kind == "photo":
-        await user.send_photo(JPEG)
-    else:
-        await user.share_location(40.19, 117.97)
+TAPS = ["是", "否", "不适用", "正常运行", "未运行", "◀ 上一题", "📋 汇总", "下一题 ▶", "跳过"]
+DATA = [
+    "q:{v}:0:yes", "q:{v}:99:0", "qb:{v}:0", "qv:{v}", "q:{v}:x:y", "sb:{v}:ok", "go:{v}",
+    "q:{v}:3:0", "qg:{v}:2", "q:{v}:0:t²", "q:{v}:0:o99", "sb:{v}:r²", "sb:{v}:go", "ci:{v}",
+    "go:abc", "q:", "zz",
+]  # fmt: skip
+ACTIONS = st.one_of(
+    garbage(DATA),
+    st.tuples(st.just("text"), TEXT),  # at a question any text is an answer, or a re-ask
+    st.tuples(st.just("tap"), st.sampled_from(TAPS)),
+)
 
 
 async def _session(tmp_path, actions) -> list[str]:  # noqa: ANN001
-    for f in tmp_path.glob("fz.db*"):
-        f.unlink()
-    s = load_settings(
-        bot_token=TOKEN,
-        database_path=tmp_path / "fz.db",
-        admin_ids=[ADMIN],
-        items_file=ITEMS_FILE,
-        evidence_dir=tmp_path / "ev",
-        quiet_hours="",
-    )
-    async with LocalBot(s.database_path, settings=s) as lb:
+    s = fuzz_settings(tmp_path, "fz", admin_ids=[100001], items_file=ITEMS_FILE)
+    async with LocalBot(s.database_path, settings=s, paced=False) as lb:
         world = await make_world(lb.db, bureau_id=lb.bureau_id, accounts=False)
-        zhang = await bind(lb, 300101, "张三", f"inspector 张三 {STAFF['张三'][1]}")
+        zhang = Person(await bind(lb, 300101, "张三", f"inspector 张三 {STAFF['张三'][1]}"))
         visit = await new_visit(lb.db, world)
-        await zhang.send("/tasks")
-        await zhang.wait_reply(timeout=30)
-        await zhang.press_data(f"go:{visit}")
-        await zhang.wait_reply(timeout=30, wait_edit=True)
-        for kind, arg in actions:
-            await _act(zhang, kind, arg, visit)
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(2.5)
-        await zhang.send("/tasks")  # still usable afterwards
-        last = await zhang.wait_reply(timeout=40, contains=f"#{visit}")
-        return [m.text or "" for m in zhang.messages] + [last.text or ""]
+        zhang.fill = {"v": visit}
+        await zhang.say("/tasks", f"#{visit}")
+        await zhang.user.press_data(f"go:{visit}")
+        await zhang.user.wait_reply(timeout=WAIT, wait_edit=True)
+        await zhang.mess(actions)
+        last = await zhang.say("/tasks", f"#{visit}")  # still usable afterwards
+        problems = await sound(lb)
+        return problems + ([] if "检查" in (last.text or "") else [f"tasks: {last.text}"])
 
 
-@settings(
-    max_examples=3,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(actions=st.lists(ACTIONS, min_size=5, max_size=12))
+@FUZZ
+@example(actions=sweep(1, DATA)[0] + [("tap", t) for t in TAPS])
+@given(actions=st.lists(ACTIONS, min_size=5, max_size=30))
 def test_random_input_never_breaks_the_checklist(tmp_path, caplog, actions):
     caplog.clear()
     with caplog.at_level(logging.ERROR):
-        texts = asyncio.run(_session(tmp_path, actions))
-    errors = [r.getMessage() for r in caplog.records if "error while handling" in r.getMessage()]
-    assert not errors, errors
-    assert "检查" in texts[-1], texts[-1]  # the task list, as ever
+        problems = asyncio.run(_session(tmp_path, actions))
+    assert not problems, problems
+    errors = handler_errors(caplog.records)
+    assert not errors, "\n".join(errors)
