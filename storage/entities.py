@@ -202,13 +202,19 @@ class StoredEntities(Mapping[str, Entity]):
 
     def __init__(self, rows: list[tuple]) -> None:
         self.rows = rows
-        self._at = {row[0]: n for n, row in enumerate(rows)}
+        self._index: dict[str, int] | None = None  # built at the first lookup (a preview has none)
+
+    @property
+    def _at(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {row[0]: n for n, row in enumerate(self.rows)}
+        return self._index
 
     def __getitem__(self, stable_id: str) -> Entity:
         return from_row(self.rows[self._at[stable_id]])
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._at)
+        return (row[0] for row in self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)
