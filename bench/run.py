@@ -97,7 +97,7 @@ def draw_rows(scale: str, built: dict, m: dict) -> list[Row]:
     ratio_t = m["draw_s"] / m["floor_s"]
     ratio_m = m["draw_peak_mib"] / m["floor_peak_mib"]
     parts = (
-        f"CPU (one core): registries read as models, frames and frame {secs(m['load_inputs_s'])},"
+        f"CPU (one core): read, profiles, frames and frame {secs(m['load_inputs_s'])},"
         f" feasibility {secs(m['feasibility_s'])}, commit {secs(m['commit_s'])}, engine"
         f" {secs(m['engine_s'])}; {n(m['inspections'])} visits"
     )
@@ -114,7 +114,7 @@ def draw_rows(scale: str, built: dict, m: dict) -> list[Row]:
             name,
             f"{secs(m['draw_s'])} (read, frame, feasibility, commit, draw)",
             target_t,
-            f"{secs(m['floor_s'])} (SELECT of {n(m['rows'])} rows)",
+            f"{secs(m['floor_s'])} (SELECT of {n(m['rows'])} rows, faster of 2)",
             f"{ratio_t:.1f}×",
             parts,
             met_t,
@@ -125,7 +125,7 @@ def draw_rows(scale: str, built: dict, m: dict) -> list[Row]:
             target_m,
             f"{n(m['floor_peak_mib'])} MiB after the SELECT",
             f"{ratio_m:.1f}×",
-            f"the registry held as pydantic models while the frame is built (resident after"
+            f"the registry's rows held while the frame is built (resident after"
             f" load_inputs: {n(m['inputs_rss_mib'])} MiB); {n(m['frame_entities'])} entities"
             " in the frame",
             met_m,
