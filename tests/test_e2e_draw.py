@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -24,6 +25,15 @@ from tests.draw_helpers import EXAMPLES, visits_of
 from tests.e2e_helpers import ADMIN, bind
 
 CHANNEL = -100123
+# The bot's clock in these tests (bot_data["clock"], read by /draw for its default period and
+# by the draw for due dates), so that the quarter /draw picks does not move with the real date.
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def set_clock(bot: LocalBot) -> None:
+    """Give the running application the tests' clock (again after each restart: the
+    application, and its bot_data, are built anew)."""
+    bot.app.bot_data["clock"] = lambda: NOW
 
 
 @pytest.fixture
@@ -36,6 +46,7 @@ async def lb(tmp_path):
         public_channel_id=CHANNEL,
     )
     async with LocalBot(settings.database_path, settings=settings) as bot:
+        set_clock(bot)
         bot.emu.channel(CHANNEL, "信息公开")
         for kind in ("entities", "inspectors"):
             report = await import_registry(
@@ -71,7 +82,7 @@ async def test_draw_preview_confirm_announce_and_replace(lb):
     await zhong.send("/draw")
     assert "没有权限" in (await zhong.wait_reply()).text
 
-    await coord.send("/draw")  # the next quarter: 2027Q1
+    await coord.send("/draw")  # the quarter after NOW's (the bot's clock): 2027Q1
     shown = await coord.wait_reply(contains="摇号预览")
     assert "2027年第一季度" in shown.text and "✅ 可行" in shown.text
     await coord.tap("确认摇号")
@@ -150,6 +161,7 @@ async def test_targeted_draw_from_chat_survives_a_restart_and_verifies(lb, tmp_p
     data = shown.button("确认摇号")["callback_data"]
     assert len(data.encode()) <= 64 and "漕河镇" not in data  # the button carries no target
     await lb.restart()  # the target is looked up in the database by the preview's token
+    set_clock(lb)
     await coord.tap("确认摇号")
     done = await coord.wait_reply(contains="摇号完成", timeout=15)
     assert f"定向抽查：{by}" in done.text
