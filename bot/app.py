@@ -22,7 +22,17 @@ from bot.rate_limit import ChatPacedRateLimiter
 from bot.reminder_job import install as install_reminders
 from bot.settings import Settings
 from bot.update_order import PerChatUpdateProcessor
-from handlers import deadlines, draw, inspection, plan, publish, registry, replacement, start
+from handlers import (
+    approvals,
+    deadlines,
+    draw,
+    inspection,
+    plan,
+    publish,
+    registry,
+    replacement,
+    start,
+)
 from handlers.common import answer, dedupe_update, requires
 from handlers.menu import set_default_menu
 from storage.db import Database
@@ -86,6 +96,7 @@ def build_application(
     for handler in [*start.HANDLERS, *registry.HANDLERS, *plan.HANDLERS, *deadlines.HANDLERS]:
         app.add_handler(handler)
     app.add_handlers([*draw.HANDLERS, *replacement.HANDLERS])  # 摇号, 更换执法人员
+    app.add_handlers(approvals.HANDLERS)  # /requests: 待审批 replacements and cancellations
     app.add_handlers(publish.HANDLERS)  # 一公开: /publish, /progress, /reports, /withhold
     app.add_handler(MessageHandler(filters.ALL, fallback))  # last of group 0: only if none took it
     app.add_handler(CallbackQueryHandler(unknown_button))  # likewise for buttons

@@ -32,6 +32,7 @@ MENU: list[tuple[str, frozenset[Role]]] = [
     ("tasks", frozenset({Role.INSPECTOR})),
     ("rectifications", frozenset({Role.INSPECTOR, Role.COORDINATOR, Role.MANAGER})),
     ("corrections", frozenset({Role.MANAGER})),
+    ("requests", frozenset({Role.MANAGER})),
     ("draw", frozenset({Role.COORDINATOR})),
     ("reveal", frozenset({Role.COORDINATOR})),
     ("cancel_draw", frozenset({Role.COORDINATOR})),

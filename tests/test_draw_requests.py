@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.cli import main
 from bot.domain.periods import Period
-from bot.services.draw_cancel import decide_cancel, request_cancel
+from bot.services.draw_cancel import decide_cancel, decision_buttons, request_cancel
 from bot.services.draw_reveal import export_transcript, reveal_secret
 from bot.services.draw_run import run
 from bot.services.errors import Refusal
+from bot.services.pending_requests import pending
 from bot.services.replacements import decide_replacement, open_visits, request_replacement
 from storage import draws as store
 from storage.inspectors import list_inspectors
@@ -148,3 +151,41 @@ async def test_replacement_with_nobody_qualified_stays_pending(db, tmp_path):
     assert err.value.key == "replace_nobody"
     assert await count(db, "draw_requests", "status = 'pending'") == 1
     assert await count(db, "inspection_inspectors", "active = 0") == 0
+
+
+async def test_pending_requests_list_what_a_manager_can_still_decide(db, tmp_path):
+    """/requests' service: the bureau's undecided replacements and cancellations, oldest first,
+    each with its notice's text and buttons and when it was made; one whose visit is no longer
+    open is left out (deciding it is refused); only a manager may list them."""
+    b = await preset(db, tmp_path)
+    tz = ZoneInfo("Asia/Shanghai")
+    with pytest.raises(Refusal) as err:
+        await pending(db, b.coordinator, tz)
+    assert err.value.key == "not_allowed"
+    assert await pending(db, b.manager, tz) == []
+    done = await run(db, b.id, Q3, "u", b.env, now=NOW)
+    (first, _, team), (second, _, other_team) = (await visits_of(db, done.draw_id))[:2]
+    leaving = b.inspectors[team[0][0]]
+    rid = await request_replacement(db, leaving, first, "health")
+    moot = await request_replacement(db, b.inspectors[other_team[0][0]], second, "recusal")
+    cid = await request_cancel(db, b.id, Q3, b.coordinator, "名录导入有误")
+    async with db.tx() as conn:
+        await conn.execute("UPDATE inspections SET status = 'submitted' WHERE id = ?", (second,))
+        await conn.execute("UPDATE draw_requests SET created_at = '2020-07-01T02:30:00+00:00'")
+    items = await pending(db, b.manager, tz)
+    assert [(i.id, i.kind) for i in items] == [(rid, "replace"), (cid, "cancel")]
+    assert items[0].text.startswith(
+        f"📋 申请 #{rid}，提交于 2020-07-01 10:30\n🔁 {leaving.display_name}"
+    )
+    assert "原因：健康" in items[0].text and "2020年第三季度" in items[0].text
+    assert "🛑 王综合 申请撤销" in items[1].text and "理由：名录导入有误" in items[1].text
+    assert items[0].buttons == decision_buttons("zh-CN", "rpl", rid)
+    assert items[1].buttons == decision_buttons("zh-CN", "dcx", cid)
+    english = await pending(db, replace(b.manager, lang="en"), tz)
+    assert english[0].text.startswith(f"📋 Request #{rid}, made 2020-07-01 10:30\n")
+    assert english[1].buttons == decision_buttons("en", "dcx", cid)
+    with pytest.raises(Refusal) as err:  # why the submitted visit's request is not listed
+        await decide_replacement(db, moot, b.manager, True, b.env, now=NOW)
+    assert err.value.key == "request_decided"
+    await decide_cancel(db, cid, b.manager, False, b.env, now=NOW)
+    assert [i.id for i in await pending(db, b.manager, tz)] == [rid]

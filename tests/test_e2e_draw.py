@@ -4,6 +4,7 @@ approved by a manager, through the real Application polling the emulator."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from bot.services.draw_reveal import export_transcript, reveal_secret
 from bot.services.draws import env_from_settings
 from bot.services.registry_io import import_registry
 from bot.settings import load_settings
+from handlers import approvals
 from storage.inspectors import list_inspectors
 from storage.users import create_user
 from tests.draw_helpers import EXAMPLES, visits_of
@@ -189,3 +191,106 @@ async def test_targeted_draw_from_chat_survives_a_restart_and_verifies(lb, tmp_p
         for g in item["groups"]
     }
     assert targets == {json.dumps(json.loads(target), ensure_ascii=False, sort_keys=True)}
+
+
+async def _requests(db) -> list[tuple]:  # noqa: ANN001
+    async with db.read() as conn:
+        found = await conn.execute("SELECT id, kind, status FROM draw_requests ORDER BY id")
+        return [tuple(r) for r in await found.fetchall()]
+
+
+async def _ask_replacement(user) -> None:  # noqa: ANN001
+    """/replace on the inspector's first open visit, for health reasons."""
+    await user.send("/replace")
+    await user.wait_reply(contains="请选择需要更换")
+    await user.tap(user.last_message.buttons[0])
+    await user.wait_reply(contains="原因")
+    await user.tap("健康")
+    await user.wait_reply(contains="已提交更换申请")
+
+
+async def test_requests_lists_what_awaits_a_manager_and_decides_like_the_notice(lb, monkeypatch):
+    """/requests (待审批): a replacement whose notice lost its buttons is found and approved from
+    the list; the list's buttons are refused once decided, as the notice's are; a cancellation
+    is approved from the list; a request that can no longer be decided is left out."""
+    coord = await bind(lb, 200001, "王综合", "coordinator 王综合")
+    manager = await bind(lb, 300001, "赵局", "manager 赵局")
+    zhong = await bind(lb, 400001, "钟刚", "inspector 钟刚 13060920200001")
+    others = await _bind_all_inspectors(lb, "13060920200001")
+
+    def menu(chat: int) -> list[str]:
+        return [c["command"] for c in lb.emu.commands(scope={"type": "chat", "chat_id": chat})]
+
+    assert "requests" in menu(manager.id) and "requests" not in menu(coord.id)
+    await manager.send("/requests")
+    assert (await manager.wait_reply()).text == "没有待审批的更换人员或撤销摇号申请。"
+    for someone in (coord, zhong):
+        await someone.send("/requests")
+        assert "没有权限" in (await someone.wait_reply()).text
+
+    await coord.send("/draw")
+    await coord.wait_reply(contains="摇号预览")
+    await coord.tap("确认摇号")
+    await coord.wait_reply(contains="摇号完成", timeout=15)
+    await zhong.wait_reply(contains="随机抽查任务", timeout=10)
+
+    await _ask_replacement(zhong)
+    notice = await manager.wait_reply(contains="申请退出", timeout=10)
+    assert notice.buttons == ["批准", "驳回"]
+    await lb.app.bot.edit_message_reply_markup(manager.id, notice.message_id, reply_markup=None)
+    assert notice.buttons == []  # the notice's buttons are gone
+    await coord.send("/cancel_draw 2027Q1 名录导入有误")
+    await coord.wait_reply(contains="已提交撤销")
+    cancel_notice = await manager.wait_reply(contains="申请撤销", timeout=10)
+    [(replace_id, *_), (cancel_id, *_)] = await _requests(lb.db)
+
+    await manager.send("/requests")
+    assert "待审批的申请 2 项" in (await manager.wait_reply(timeout=10)).text
+    listed = await manager.wait_reply(contains="申请退出", timeout=10)  # the older one first
+    made = r"提交于 \d{4}-\d\d-\d\d \d\d:\d\d"
+    assert re.match(rf"📋 申请 #{replace_id}，{made}\n🔁 钟刚 申请退出", listed.text)
+    assert "原因：健康" in listed.text and "2027年第一季度" in listed.text
+    assert [b["callback_data"] for b in map(listed.button, ("批准", "驳回"))] == [
+        f"rpl:ok:{replace_id}",
+        f"rpl:no:{replace_id}",
+    ]  # the notice's buttons, taken by the notice's handler
+    cancel_listed = await manager.wait_reply(contains="申请撤销", timeout=10)
+    assert re.match(rf"📋 申请 #{cancel_id}，{made}\n🛑 王综合 申请撤销", cancel_listed.text)
+    assert "理由：名录导入有误" in cancel_listed.text and "（第 1 号）" in cancel_listed.text
+    assert cancel_listed.buttons == ["批准", "驳回"]
+
+    await manager.tap("批准", message_id=listed.message_id)
+    assert "更换为" in (await manager.wait_reply(contains="已批准", timeout=10)).text
+    assert "已获批准" in (await zhong.wait_reply(contains="已获批准", timeout=10)).text
+    assert listed.buttons == []  # taken off the list's message, as off a notice
+    await manager.press_data(f"rpl:ok:{replace_id}", message_id=listed.message_id)  # again
+    assert (await manager.wait_reply(timeout=10)).text == "该申请已经处理过了。"
+
+    # another inspector asks to leave; the list now holds the cancellation and that request,
+    # shown one at a time here (ten in the bot) with a note for the rest
+    visits = await visits_of(lb.db, 1)
+    other_id = next(i for _, _, team in visits for i, _ in team if i in others)
+    other = lb.emu.chat(others[other_id])
+    await _ask_replacement(other)
+    await manager.wait_reply(contains="申请退出", timeout=10)
+    monkeypatch.setattr(approvals, "SHOWN", 1)
+    await manager.send("/requests")
+    assert "待审批的申请 2 项" in (await manager.wait_reply(timeout=10)).text
+    cancel_listed = await manager.wait_reply(contains=f"申请 #{cancel_id}", timeout=10)
+    more = await manager.wait_reply(timeout=10)
+    assert more.text == "另有 1 项未列出；处理以上申请后再发送 /requests 查看。"
+    await manager.tap("批准", message_id=cancel_listed.message_id)
+    assert "摇号已撤销" in (await manager.wait_reply(contains="已批准", timeout=10)).text
+    assert "已批准撤销" in (await coord.wait_reply(contains="已批准撤销", timeout=10)).text
+
+    # the other inspector's visit was cancelled with the draw: their request cannot be decided
+    # any more (the notice's button says so), so the list leaves it out
+    statuses = [status for _, _, status in await _requests(lb.db)]
+    assert statuses == ["approved", "approved", "pending"]
+    await manager.send("/requests")
+    assert (await manager.wait_reply()).text == "没有待审批的更换人员或撤销摇号申请。"
+    await manager.tap("驳回", message_id=cancel_notice.message_id)  # the notice, decided
+    assert (await manager.wait_reply(timeout=10)).text == "该申请已经处理过了。"
+    async with lb.db.read() as conn:
+        found = await conn.execute("SELECT status FROM draws")
+        assert [r[0] for r in await found.fetchall()] == ["cancelled"]
