@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -35,11 +35,12 @@ class FrozenQuestion:
     item_name: str
     department: str
     question: Question
+    # ``item/question``: unique within a visit. Worked out once (the flow reads it of every
+    # question several times per answer).
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        """``item/question``: unique within a visit."""
-        return f"{self.item_id}/{self.question.id}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.item_id}/{self.question.id}")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,23 @@ class FrozenChecklist:
         for fq in self.questions:
             out.setdefault(fq.item_id, {})[fq.question.id] = fq.question
         return out
+
+    @cached_property
+    def _triggers(self) -> tuple[str, ...]:
+        """Keys of the questions some `ask_if` names: the only answers `askable` reads."""
+        return tuple(
+            dict.fromkeys(
+                f"{fq.item_id}/{fq.question.ask_if.question}"
+                for fq in self.questions
+                if fq.question.ask_if is not None
+            )
+        )
+
+    @cached_property
+    def _asked(self) -> dict[tuple[Any, ...], tuple[FrozenQuestion, ...]]:
+        """`askable`'s answers by the trigger answers they depend on (the snapshot never
+        changes, so neither does what a given set of trigger answers asks)."""
+        return {}
 
     def get(self, key: str) -> FrozenQuestion | None:
         """The question with `key`, or None."""
@@ -125,8 +143,34 @@ def _item_answers(checklist: FrozenChecklist, answers: Answers, item_id: str) ->
     return {k[len(prefix) :]: v for k, v in answers.items() if k.startswith(prefix)}
 
 
-def askable(checklist: FrozenChecklist, answers: Answers) -> list[FrozenQuestion]:
-    """The questions to ask given the answers so far (follow-ups only when called for)."""
+_ASKED_MOST = 256  # remembered trigger answers per snapshot (free text could vary without end)
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def askable(checklist: FrozenChecklist, answers: Answers) -> tuple[FrozenQuestion, ...]:
+    """The questions to ask given the answers so far (follow-ups only when called for).
+
+    Only the answers of the questions some `ask_if` names matter, so the result is remembered
+    on the snapshot by those answers (with their types: 1 and True are different answers);
+    an answer that is a list or an object is worked out each time."""
+    if not checklist._triggers:
+        return checklist.questions
+    key = tuple(
+        (v.__class__, repr(v) if v.__class__ is float else v)  # -0.0 and nan as written
+        for v in map(answers.get, checklist._triggers)
+    )
+    if all(c in _SCALARS for c, _ in key):
+        memo = checklist._asked
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= _ASKED_MOST:
+                memo.clear()
+            found = memo[key] = _askable(checklist, answers)
+        return found
+    return _askable(checklist, answers)
+
+
+def _askable(checklist: FrozenChecklist, answers: Answers) -> tuple[FrozenQuestion, ...]:
     per_item: dict[str, dict[str, Any]] = {}
     out = []
     for fq in checklist.questions:
@@ -138,7 +182,7 @@ def askable(checklist: FrozenChecklist, answers: Answers) -> list[FrozenQuestion
             item_answers = per_item[fq.item_id] = _item_answers(checklist, answers, fq.item_id)
         if should_ask(fq.question, item_answers, checklist._by_item[fq.item_id]):
             out.append(fq)
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)
