@@ -68,9 +68,28 @@ async def answers_of(conn: aiosqlite.Connection, inspection_id: int) -> dict[str
     rows = await conn.execute_fetchall(sql, (inspection_id,))
     out = {}
     for r in rows:
-        a = StoredAnswer(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5])
+        a = StoredAnswer(r[0], r[1], _value(r[2]), r[3], r[4], r[5])
         out[a.key] = a
     return out
+
+
+_SCALARS: dict[str, Any] = {}  # value_json -> its value, for the short immutable ones
+_SCALAR_TYPES = (str, int, float, bool, type(None))
+
+
+def _value(value_json: str) -> Any:
+    """`json.loads`, remembering short scalar answers ("yes", a choice, a number: the same few
+    texts come back on every read of a visit's answers); lists and objects are parsed anew,
+    since callers may change them."""
+    found = _SCALARS.get(value_json, _SCALARS)
+    if found is not _SCALARS:
+        return found
+    value = json.loads(value_json)
+    if len(value_json) <= 64 and value.__class__ in _SCALAR_TYPES:
+        if len(_SCALARS) >= 4096:
+            _SCALARS.clear()
+        _SCALARS[value_json] = value
+    return value
 
 
 async def put_answer(

@@ -37,7 +37,7 @@ async def get_session(conn: aiosqlite.Connection, user_id: int) -> Session | Non
     r = found[0] if found else None
     if r is None:
         return None
-    return Session(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]))
+    return Session(r[0], r[1], r[2], r[3], r[4], r[5], {} if r[6] == "{}" else json.loads(r[6]))
 
 
 async def put_session(conn: aiosqlite.Connection, s: Session) -> None:
@@ -56,7 +56,7 @@ async def put_session(conn: aiosqlite.Connection, s: Session) -> None:
             s.question_index,
             s.seen_revision,
             s.subject_id,
-            json.dumps(s.draft, ensure_ascii=False),
+            json.dumps(s.draft, ensure_ascii=False) if s.draft else "{}",
             now_iso(),
         ),
     )

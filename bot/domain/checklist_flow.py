@@ -224,7 +224,14 @@ def next_question(
 ) -> FrozenQuestion | None:
     """The first unanswered question this person may answer after index `after`, else the first
     unanswered one before it; None when everything they may answer is answered."""
-    open_ = [fq for fq in mine(checklist, answers, may) if fq.key not in answers]
+    return next_in(mine(checklist, answers, may), answers, after)
+
+
+def next_in(
+    own: Sequence[FrozenQuestion], answers: Mapping[str, Any], after: int = -1
+) -> FrozenQuestion | None:
+    """`next_question` within `own` (as `mine` gives them; `answers` only by key)."""
+    open_ = [fq for fq in own if fq.key not in answers]
     later = [fq for fq in open_ if fq.index > after]
     return (later or open_ or [None])[0]
 

@@ -21,7 +21,7 @@ from bot.domain.checklist_flow import (
     findings,
     mine,
     missing_required,
-    next_question,
+    next_in,
     previous_in,
     previous_question,
     progress_in,
@@ -112,11 +112,12 @@ async def advance(
     """The next unanswered question of this inspector's, or the review when none is left."""
     if stored is None:
         stored = await answers_of(conn, visit.id)
-    fq = next_question(checklist, answer_map(stored), visit.may, after)
+    own = mine(checklist, answer_map(stored), visit.may)
+    fq = next_in(own, stored, after)
     if fq is None:
         await _note_done(conn, user, visit)
         return await review_view(conn, user, visit, checklist, stored, notice)
-    return await question_view(conn, user, visit, checklist, stored, fq, notice)
+    return await question_view(conn, user, visit, checklist, stored, fq, notice, own=own)
 
 
 async def question_view(
@@ -129,11 +130,13 @@ async def question_view(
     notice: Notice | None = None,
     selected: list[str] | None = None,
     seen: int | None = None,
+    own: list[FrozenQuestion] | None = None,
 ) -> QuestionView:
     """Show `fq` and put the user's session on it, remembering the answer's revision seen
-    (`seen` keeps an earlier one, e.g. while options of a multiple choice are toggled)."""
-    answers = answer_map(stored)
-    own = mine(checklist, answers, visit.may)
+    (`seen` keeps an earlier one, e.g. while options of a multiple choice are toggled; `own`:
+    this inspector's questions given `stored`, when the caller has just worked them out)."""
+    if own is None:
+        own = mine(checklist, answer_map(stored), visit.may)
     position, total = progress_in(own, fq)
     current = stored.get(fq.key)
     if selected is None:
