@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 import aiosqlite
 
@@ -93,6 +94,13 @@ async def apply_migrations(conn: aiosqlite.Connection, *, upto: int | None = Non
 def raw_connection(conn: aiosqlite.Connection) -> sqlite3.Connection:
     """The sqlite3 connection inside aiosqlite's proxy (its `_conn`: there is no public name)."""
     return conn._conn
+
+
+def without_hops(conn: aiosqlite.Connection) -> aiosqlite.Connection:
+    """`conn` with every statement run at once on the caller's thread (`storage.direct`), for a
+    long run of statements (a draw writes tens of thousands of rows). Only inside a transaction
+    the caller has begun and holds (`Database.tx`), like `Database.batch`'s bodies."""
+    return cast(aiosqlite.Connection, DirectConnection(raw_connection(conn)))
 
 
 class Database:

@@ -141,6 +141,7 @@ class WorkdayCalendar:
     _listed: dict[date, tuple[bool, OverrideDay, str]] = field(
         init=False, repr=False, compare=False
     )
+    _kinds: dict[date, DayKind] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         listed: dict[date, tuple[bool, OverrideDay, str]] = {}
@@ -150,6 +151,7 @@ class WorkdayCalendar:
             for day in entry.workdays:
                 listed[day.date] = (False, day, day.notice or entry.notice)
         object.__setattr__(self, "_listed", listed)
+        object.__setattr__(self, "_kinds", {})  # answers so far: a draw asks thousands of times
 
     # --- one day ------------------------------------------------------------------
 
@@ -160,6 +162,12 @@ class WorkdayCalendar:
     def kind(self, day: date) -> DayKind:
         """工作日 / 周末 / 节假日 for `day`; raises `CalendarYearMissing` for an unknown year."""
         day = _as_date(day)
+        known = self._kinds.get(day)
+        if known is None:
+            known = self._kinds[day] = self._kind(day)
+        return known
+
+    def _kind(self, day: date) -> DayKind:
         base = self._base(day)
         listed = self._listed.get(day)
         if listed is None:

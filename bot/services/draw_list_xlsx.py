@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -61,9 +62,14 @@ def write_draw_list(path: Path, bureau: str, period: str, visits: list[VisitNoti
         ws.column_dimensions[cell.column_letter].width = width
     for v in sorted(visits, key=lambda x: x.seq):
         ws.append(_row(v))
-    for cells in ws.iter_rows(min_row=3):
+    wrapped = None  # the first cell's style, copied to the others (openpyxl otherwise looks the
+    for cells in ws.iter_rows(min_row=3):  # alignment up in its style table cell by cell)
         for cell in cells:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if wrapped is None:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                wrapped = cell._style
+            else:
+                cell._style = copy(wrapped)
     ws.freeze_panes = "A3"
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
     os.close(fd)
