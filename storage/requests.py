@@ -87,3 +87,22 @@ async def pending(conn: aiosqlite.Connection, bureau_id: int) -> list[DrawReques
     sql = f"SELECT {COLS} FROM draw_requests WHERE bureau_id = ? AND status = 'pending' ORDER BY id"
     async with conn.execute(sql, (bureau_id,)) as cur:
         return [DrawRequest(*tuple(r)) for r in await cur.fetchall()]
+
+
+async def close_replacements(
+    conn: aiosqlite.Connection, inspection_ids: list[int], decided_by: int
+) -> list[int]:
+    """Reject the pending replacement requests of visits that no longer take place (their draw
+    was cancelled); returns the requests' ids."""
+    if not inspection_ids:
+        return []
+    marks = ", ".join("?" * len(inspection_ids))
+    sql = (
+        f"SELECT id FROM draw_requests WHERE kind = 'replace' AND status = 'pending'"
+        f" AND inspection_id IN ({marks}) ORDER BY id"
+    )
+    async with conn.execute(sql, inspection_ids) as cur:
+        ids = [int(r[0]) for r in await cur.fetchall()]
+    for request_id in ids:
+        await decide(conn, request_id, "rejected", decided_by)
+    return ids

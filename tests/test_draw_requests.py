@@ -189,3 +189,22 @@ async def test_pending_requests_list_what_a_manager_can_still_decide(db, tmp_pat
     assert err.value.key == "request_decided"
     await decide_cancel(db, cid, b.manager, False, b.env, now=NOW)
     assert [i.id for i in await pending(db, b.manager, tz)] == [rid]
+
+
+async def test_cancelling_a_draw_closes_its_pending_replacement_requests(db, tmp_path):
+    b = await preset(db, tmp_path)
+    done = await run(db, b.id, Q3, "u", b.env, now=NOW)
+    iid, _, team = (await visits_of(db, done.draw_id))[0]
+    asked = await request_replacement(db, b.inspectors[team[0][0]], iid, "health")
+    cid = await request_cancel(db, b.id, Q3, b.coordinator, "名录导入有误")
+    await decide_cancel(db, cid, b.manager, True, b.env, now=NOW)
+    async with db.read() as conn:
+        sql = "SELECT status, decided_by FROM draw_requests WHERE id = ?"
+        cur = await conn.execute(sql, (asked,))
+        assert tuple(await cur.fetchone()) == ("rejected", b.manager.id)
+        sql = "SELECT payload_json FROM audit_log WHERE action = 'draw.cancelled'"
+        cur = await conn.execute(sql)
+        assert json.loads((await cur.fetchone())[0])["replacement_requests_closed"] == [asked]
+    with pytest.raises(Refusal) as err:
+        await decide_replacement(db, asked, b.manager, True, b.env, now=NOW)
+    assert err.value.key == "request_decided"
