@@ -15,12 +15,14 @@ import json
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
+from typing import TypeVar
 
 from bot.domain.categories import rules_read
 from bot.domain.itemlist import ItemList
 from bot.domain.models import Entity
 
 TAG = "tag:"
+T = TypeVar("T")
 
 
 def attributes_read(item_list: ItemList) -> tuple[str, ...]:
@@ -86,19 +88,9 @@ class Profiles:
     @classmethod
     def of(cls, item_list: ItemList, entities: Sequence[Entity], rectifying: Set[str]) -> Profiles:
         """Index `entities` by the profile `item_list`'s rules see."""
-        key = profile_key(attributes_read(item_list), rectifying)
-        numbers: dict[tuple, int] = {}
-        representatives: list[Entity] = []
-        index: list[int] = []
         ordered = sorted(entities, key=attrgetter("stable_id"))
-        for entity in ordered:
-            k = key(entity)
-            number = numbers.get(k)
-            if number is None:
-                number = numbers[k] = len(representatives)
-                representatives.append(entity)
-            index.append(number)
-        return cls(tuple(e.stable_id for e in ordered), tuple(index), tuple(representatives))
+        index, firsts = _number(ordered, profile_key(attributes_read(item_list), rectifying))
+        return cls(tuple(e.stable_id for e in ordered), index, tuple(firsts))
 
     @classmethod
     def of_rows(
@@ -114,19 +106,10 @@ class Profiles:
         each profile's first row is converted into an Entity, so a registry is indexed without
         building 200,000 models."""
         profile = row_key(attributes_read(item_list), columns, rectifying, parse_tags)
-        numbers: dict[tuple, int] = {}
-        firsts: list[tuple] = []
-        index: list[int] = []
-        for row in rows:
-            k = profile(row)
-            number = numbers.get(k)
-            if number is None:
-                number = numbers[k] = len(firsts)
-                firsts.append(row)
-            index.append(number)
+        index, firsts = _number(rows, profile)
         at_id = columns.index("stable_id")
         ids = tuple(row[at_id] for row in rows)
-        return cls(ids, tuple(index), tuple(convert(r) for r in firsts))
+        return cls(ids, index, tuple(convert(r) for r in firsts))
 
     def spread(self, per_profile: Sequence[object]) -> dict[str, object]:
         """stable id -> its profile's value."""
@@ -135,3 +118,19 @@ class Profiles:
     def taking(self, flags: Sequence[bool]) -> list[str]:
         """Stable ids (sorted) of the entities whose profile is flagged."""
         return [sid for sid, p in zip(self.ids, self.index, strict=True) if flags[p]]
+
+
+def _number(things: Sequence[T], key: Callable[[T], tuple]) -> tuple[tuple[int, ...], list[T]]:
+    """Each thing's profile number (profiles numbered in order of first appearance) and the
+    first thing of each profile."""
+    numbers: dict[tuple, int] = {}
+    firsts: list[T] = []
+    index: list[int] = []
+    for thing in things:
+        k = key(thing)
+        number = numbers.get(k)
+        if number is None:
+            number = numbers[k] = len(firsts)
+            firsts.append(thing)
+        index.append(number)
+    return tuple(index), firsts
