@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -148,9 +149,18 @@ class Database:
             yield self.conn
 
 
+_NOW: tuple[int, str] = (-1, "")  # the last whole second asked for and its text
+
+
 def now_iso() -> str:
-    """Current UTC time as ISO-8601 text, the storage format for timestamps."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """Current UTC time as ISO-8601 text, the storage format for timestamps (to the second, so
+    the text is formatted once a second: an answer asks for it twice, a burst thousands)."""
+    global _NOW
+    second = int(time.time())  # the clock datetime.now reads
+    last = _NOW
+    if second != last[0]:
+        last = _NOW = (second, datetime.fromtimestamp(second, UTC).isoformat(timespec="seconds"))
+    return last[1]
 
 
 async def backup_to(source: Path | str, target: Path | str) -> None:

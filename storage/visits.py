@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.inspections import SELECT, Assignee, InspectionView
+from storage.inspections import Assignee, InspectionView
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,19 +110,44 @@ async def items_of(conn: aiosqlite.Connection, inspection_id: int) -> list[str]:
     return json.loads(r[0]) if r else []
 
 
+# The visit, its frozen checklist's digest (NULL before it is frozen) and its inspectors in one
+# read: the columns of storage.inspections.SELECT, the digest, then one row per assignment (one
+# row with NULL team columns when there is none; a row whose inspector is missing has a NULL p.id
+# and is left out, as that module's inner join does), put in its order by `_team_order`.
+_VISIT = (
+    "SELECT i.id, i.bureau_id, i.draw_id, i.drawn_by, i.period, i.entity_id, e.stable_id, e.name,"
+    " i.items_json, i.mode, i.status, i.due_on, i.confidential, c.digest,"
+    " a.inspector_id, p.name, p.department, a.role, a.active, p.id"
+    " FROM inspections i JOIN entities e ON e.id = i.entity_id"
+    " LEFT JOIN inspection_checklists c ON c.inspection_id = i.id"
+    " LEFT JOIN inspection_inspectors a ON a.inspection_id = i.id"
+    " LEFT JOIN inspectors p ON p.id = a.inspector_id"
+    " WHERE i.id = ?"
+)
+
+
+def _team_order(row: tuple) -> tuple:
+    """Lead first, then by role and name, as storage.inspections' ORDER BY (BINARY: code points)."""
+    return (row[17] != "lead", row[17], row[15])
+
+
 async def visit_view(conn: aiosqlite.Connection, inspection_id: int) -> InspectionView | None:
-    """A visit with its inspectors in two reads (the same view as storage.inspections gives;
-    this is the path of every tap, so it avoids per-row cursor round trips)."""
-    found = await conn.execute_fetchall(SELECT + " WHERE i.id = ?", (inspection_id,))
+    """A visit with its inspectors (the same view as storage.inspections gives)."""
+    return (await visit_and_digest(conn, inspection_id))[0]
+
+
+async def visit_and_digest(
+    conn: aiosqlite.Connection, inspection_id: int
+) -> tuple[InspectionView | None, str | None]:
+    """A visit with its inspectors, and its frozen checklist's digest (None when not frozen), in
+    one read: this is the path of every tap, so it avoids a statement per part."""
+    found = await conn.execute_fetchall(_VISIT, (inspection_id,))
     if not found:
-        return None
+        return None, None
     r = tuple(found[0])
     view = InspectionView(*r[:8], json.loads(r[8]), r[9], r[10], r[11], bool(r[12]))
-    sql = (
-        "SELECT a.inspector_id, p.name, p.department, a.role, a.active FROM inspection_inspectors a"
-        " JOIN inspectors p ON p.id = a.inspector_id WHERE a.inspection_id = ?"
-        " ORDER BY a.role = 'lead' DESC, a.role, p.name"
-    )
-    rows = await conn.execute_fetchall(sql, (inspection_id,))
-    view.inspectors = [Assignee(a[0], a[1], a[2], a[3], bool(a[4])) for a in rows]
-    return view
+    team = [a for a in found if a[19] is not None]
+    if len(team) > 1:
+        team.sort(key=_team_order)
+    view.inspectors = [Assignee(a[14], a[15], a[16], a[17], bool(a[18])) for a in team]
+    return view, r[13]

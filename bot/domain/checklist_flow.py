@@ -83,6 +83,11 @@ class FrozenChecklist:
         changes, so neither does what a given set of trigger answers asks)."""
         return {}
 
+    @cached_property
+    def _found(self) -> dict[tuple[Any, ...], bool]:
+        """`finding_in`'s answers by question and (short scalar) answer."""
+        return {}
+
     def get(self, key: str) -> FrozenQuestion | None:
         """The question with `key`, or None."""
         return self._by_key.get(key)
@@ -168,6 +173,26 @@ def askable(checklist: FrozenChecklist, answers: Answers) -> tuple[FrozenQuestio
             found = memo[key] = _askable(checklist, answers)
         return found
     return _askable(checklist, answers)
+
+
+_FOUND_MOST = 1024  # remembered (question, answer) findings per snapshot
+
+
+def finding_in(checklist: FrozenChecklist, fq: FrozenQuestion, value: Any) -> bool:
+    """`is_finding` for a question of `checklist`, remembered on the (immutable) snapshot for
+    short scalar answers (with their types, as `askable`); lists, objects and long texts are
+    worked out each time. The review asks it of every line, each time it is shown."""
+    cls = value.__class__
+    if cls not in _SCALARS or (cls is str and len(value) > 64):
+        return is_finding(fq.question, value)
+    key = (fq.key, cls, repr(value) if cls is float else value)
+    memo = checklist._found
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= _FOUND_MOST:
+            memo.clear()
+        found = memo[key] = is_finding(fq.question, value)
+    return found
 
 
 def _askable(checklist: FrozenChecklist, answers: Answers) -> tuple[FrozenQuestion, ...]:

@@ -18,7 +18,7 @@ from bot.services.answers import advance, current_question, question_view, store
 from bot.services.errors import Refusal
 from bot.services.evidence import SavedFile
 from bot.services.flow_views import Notice, View
-from bot.services.inspection import FlowEnv, checklist_of, load_visit
+from bot.services.inspection import FlowEnv, load_visit, visit_checklist
 from storage.answers import answers_of, put_answer
 from storage.db import Database
 from storage.evidence import add_evidence
@@ -38,7 +38,7 @@ async def _question_session(conn, user: User) -> Session:  # noqa: ANN001
 async def _lost(conn, user: User, session: Session) -> list[View]:  # noqa: ANN001
     """The session's question is no longer asked (a colleague changed an earlier answer)."""
     visit = await load_visit(conn, user, session.inspection_id, editable=True)
-    checklist = await checklist_of(conn, session.inspection_id)
+    checklist = await visit_checklist(conn, visit)
     if checklist is None:
         raise Refusal("btn_stale")
     return [await advance(conn, user, visit, checklist, notice=Notice("ck_moved_on"))]

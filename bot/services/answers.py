@@ -13,11 +13,12 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.checklist import QuestionType, is_finding
+from bot.domain.checklist import QuestionType
 from bot.domain.checklist_flow import (
     FrozenChecklist,
     FrozenQuestion,
     askable,
+    finding_in,
     findings,
     mine,
     missing_required,
@@ -42,9 +43,9 @@ from bot.services.inspection import (
     FlowEnv,
     Visit,
     answer_map,
-    checklist_of,
     ensure_checklist,
     load_visit,
+    visit_checklist,
 )
 from storage import outbox
 from storage.answers import StoredAnswer, answers_of, put_answer, user_names
@@ -195,7 +196,7 @@ async def review_view(
     for fq in asked:
         a = stored.get(fq.key)
         value = a.value if a else None
-        finding = a is not None and value is not None and is_finding(fq.question, value)
+        finding = a is not None and value is not None and finding_in(checklist, fq, value)
         who = names.get(a.answered_by, "") if a else ""
         lines.append(
             ReviewLine(fq, a is not None, value, who, finding, files.get(fq.key, 0), visit.may(fq))
@@ -245,7 +246,7 @@ async def _session_question(
     """The visit, checklist, session, answers and question a button names, if it is current."""
     visit = await load_visit(conn, user, inspection_id, editable=True)
     session = await get_session(conn, user.id)
-    checklist = await checklist_of(conn, inspection_id)
+    checklist = await visit_checklist(conn, visit)
     if (
         checklist is None
         or not _on_visit(session, inspection_id)
@@ -356,7 +357,7 @@ async def _go_to(
 ) -> list[View]:
     visit = await load_visit(conn, user, inspection_id, editable=True)
     session = await get_session(conn, user.id)
-    checklist = await checklist_of(conn, inspection_id)
+    checklist = await visit_checklist(conn, visit)
     if checklist is None or not _on_visit(session, inspection_id):
         raise Refusal("btn_stale")
     if session.step not in ("question", "review"):
@@ -375,7 +376,7 @@ async def review(db: Database, user: User, inspection_id: int) -> list[View]:
 
 async def _review(conn: aiosqlite.Connection, user: User, inspection_id: int) -> list[View]:
     visit = await load_visit(conn, user, inspection_id, editable=True)
-    checklist = await checklist_of(conn, inspection_id)
+    checklist = await visit_checklist(conn, visit)
     if checklist is None:
         raise Refusal("btn_stale")
     stored = await answers_of(conn, inspection_id)
@@ -387,7 +388,7 @@ async def current_question(
 ) -> tuple[Visit, FrozenChecklist, Stored, FrozenQuestion] | None:
     """The question typed input goes to, or None when the session no longer points at one."""
     visit = await load_visit(conn, user, session.inspection_id, editable=True)
-    checklist = await checklist_of(conn, session.inspection_id)
+    checklist = await visit_checklist(conn, visit)
     if checklist is None or session.question_index is None:
         return None
     fq = checklist.at(session.question_index)

@@ -32,7 +32,7 @@ from storage.inspections import Assignee, InspectionView
 from storage.records import Correction, Record, last_record_of_entity, open_correction, versions_of
 from storage.rectifications import Rectification, order_for_inspection
 from storage.users import User
-from storage.visits import EntityPlace, TaskRow, entity_place, tasks_of, visit_view
+from storage.visits import EntityPlace, TaskRow, entity_place, tasks_of, visit_and_digest
 
 OPEN_STATUSES = ("assigned", "in_progress")
 
@@ -64,6 +64,7 @@ class Visit:
     view: InspectionView
     me: Assignee
     correction: Correction | None = None
+    digest: str | None = None  # the frozen checklist's, as read with the visit (None: not then)
     _may: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -114,7 +115,7 @@ async def load_visit(
     whether the visit does not exist or is someone else's, so ids cannot be probed)."""
     if user.inspector_id is None:
         raise Refusal("tasks_no_inspector")
-    view = await visit_view(conn, inspection_id)
+    view, digest = await visit_and_digest(conn, inspection_id)
     me = None
     if view is not None and view.bureau_id == user.bureau_id:
         me = next(
@@ -124,6 +125,7 @@ async def load_visit(
         raise Refusal("visit_not_yours", id=inspection_id)
     submitted = view.status == "submitted"  # only a submitted record can be under correction
     visit = Visit(view, me, await open_correction(conn, inspection_id) if submitted else None)
+    visit.digest = digest
     if editable and not visit.editable:
         raise Refusal("visit_closed", id=inspection_id)
     return visit
@@ -137,6 +139,18 @@ async def checklist_of(conn: aiosqlite.Connection, inspection_id: int) -> Frozen
     digest = await get_digest(conn, inspection_id)
     if digest is None:
         return None
+    return await _parsed(conn, inspection_id, digest)
+
+
+async def visit_checklist(conn: aiosqlite.Connection, visit: Visit) -> FrozenChecklist | None:
+    """`checklist_of` for a visit loaded in this transaction: by the digest read with it (a
+    snapshot never changes once frozen), or read anew when it was not frozen then."""
+    if visit.digest is None:
+        return await checklist_of(conn, visit.id)
+    return await _parsed(conn, visit.id, visit.digest)
+
+
+async def _parsed(conn: aiosqlite.Connection, inspection_id: int, digest: str) -> FrozenChecklist:
     cached = _PARSED.get(digest)
     if cached is not None:
         return cached
@@ -153,7 +167,7 @@ async def ensure_checklist(
     conn: aiosqlite.Connection, visit: Visit, env: FlowEnv, user: User
 ) -> FrozenChecklist:
     """The frozen checklist, freezing it from the current item list the first time."""
-    found = await checklist_of(conn, visit.id)
+    found = await visit_checklist(conn, visit)
     if found is not None:
         return found
     if env.item_list is None:
