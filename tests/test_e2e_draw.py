@@ -283,10 +283,10 @@ async def test_requests_lists_what_awaits_a_manager_and_decides_like_the_notice(
     assert "摇号已撤销" in (await manager.wait_reply(contains="已批准", timeout=10)).text
     assert "已批准撤销" in (await coord.wait_reply(contains="已批准撤销", timeout=10)).text
 
-    # the other inspector's visit was cancelled with the draw: their request cannot be decided
-    # any more (the notice's button says so), so the list leaves it out
+    # the other inspector's visit was cancelled with the draw: their request was closed with it
+    # (rejected by the approving manager), so the list leaves it out
     statuses = [status for _, _, status in await _requests(lb.db)]
-    assert statuses == ["approved", "approved", "pending"]
+    assert statuses == ["approved", "approved", "rejected"]
     await manager.send("/requests")
     assert (await manager.wait_reply()).text == "没有待审批的更换人员或撤销摇号申请。"
     await manager.tap("驳回", message_id=cancel_notice.message_id)  # the notice, decided
