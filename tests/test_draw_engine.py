@@ -224,3 +224,12 @@ def test_frames_reject_inconsistent_input() -> None:
         frame_of([_item(entities(4), 1)], ents, staff(BRIGADE, 2))
     with pytest.raises(ValueError):
         FrameGroup("g", -1, ())
+
+
+def test_a_plain_entity_equals_one_made_the_long_way() -> None:
+    from bot.domain.draw import FrameEntity
+
+    assert FrameEntity.plain("E001") == FrameEntity("E001") == FrameEntity("E001", {})
+    for bad in ("", None, 7):
+        with pytest.raises(ValueError):
+            FrameEntity.plain(bad)  # type: ignore[arg-type]

@@ -155,11 +155,14 @@ def build_frame(
         for f in item_frames
     ]
     wanted = {sid for f in item_frames for g in f.groups for sid in g.eligible}
-    frame_entities = [
-        FrameEntity(sid, entity_attributes(entities[sid], target) if target else {})
-        for sid in entities
-        if sid in wanted
-    ]
+    if target:
+        frame_entities = [
+            FrameEntity(sid, entity_attributes(entities[sid], target))
+            for sid in entities
+            if sid in wanted
+        ]
+    else:
+        frame_entities = [FrameEntity.plain(sid) for sid in entities if sid in wanted]
     pairs = {k: v for k, v in (previous_pairs or {}).items() if k in wanted}
     return DrawFrame(
         bureau=bureau,

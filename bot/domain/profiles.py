@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
+from itertools import compress
 from operator import attrgetter, itemgetter
 from typing import TypeVar
 
@@ -117,20 +118,15 @@ class Profiles:
 
     def taking(self, flags: Sequence[bool]) -> list[str]:
         """Stable ids (sorted) of the entities whose profile is flagged."""
-        return [sid for sid, p in zip(self.ids, self.index, strict=True) if flags[p]]
+        return list(compress(self.ids, map(flags.__getitem__, self.index)))
 
 
 def _number(things: Sequence[T], key: Callable[[T], tuple]) -> tuple[tuple[int, ...], list[T]]:
     """Each thing's profile number (profiles numbered in order of first appearance) and the
     first thing of each profile."""
-    numbers: dict[tuple, int] = {}
-    firsts: list[T] = []
-    index: list[int] = []
-    for thing in things:
-        k = key(thing)
-        number = numbers.get(k)
-        if number is None:
-            number = numbers[k] = len(firsts)
-            firsts.append(thing)
-        index.append(number)
-    return tuple(index), firsts
+    keys = list(map(key, things))
+    first_at: dict[tuple, int] = {}
+    for at, k in enumerate(keys):
+        first_at.setdefault(k, at)
+    numbers = {k: n for n, k in enumerate(first_at)}
+    return tuple(map(numbers.__getitem__, keys)), [things[at] for at in first_at.values()]

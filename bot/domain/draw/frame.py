@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import pairwise
+from operator import lt
 from types import MappingProxyType
 
 from bot.domain.models import InspectorKind
@@ -45,6 +45,17 @@ class FrameEntity:
         if not self.stable_id or not isinstance(self.stable_id, str):
             raise ValueError("an entity needs a stable_id (a string)")
         _set("attributes", self, _frozen_map(self.attributes))
+
+    @classmethod
+    def plain(cls, stable_id: str) -> FrameEntity:
+        """An entity without attributes (an open draw's), the same as `FrameEntity(stable_id)`
+        made in a third of the time (a province's frame has 180,000)."""
+        if not stable_id or not isinstance(stable_id, str):
+            raise ValueError("an entity needs a stable_id (a string)")
+        entity = object.__new__(cls)
+        _set("stable_id", entity, stable_id)
+        _set("attributes", entity, _EMPTY)
+        return entity
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +186,15 @@ class DrawFrame:
 def _sorted_unique(values: Iterable[str]) -> tuple[str, ...]:
     """The values sorted without repeats (kept as they are when already so: the usual case)."""
     values = tuple(values)
-    if all(a < b for a, b in pairwise(values)):
+    if all(map(lt, values, values[1:])):
         return values
     return tuple(sorted(set(values)))
 
 
 def _unique(values: Iterable[str], what: str) -> None:
+    values = list(values)
+    if len(set(values)) == len(values):
+        return
     seen: set[str] = set()
     for v in values:
         if v in seen:
