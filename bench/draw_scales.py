@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/draw_scales.py build /tmp/p.db --entities 200000 --inspectors 5000
     .venv/bin/python bench/draw_scales.py measure /tmp/p.db
+    .venv/bin/python bench/draw_scales.py full /tmp/p.db      # with the writes, on a copy
 
 `build` fills a fresh SQLite file with the synthetic county's registries
 (`bot.domain.synthetic.iter_entities` / `generate_inspectors`, seed 7) through the storage
@@ -22,7 +23,9 @@ import argparse
 import asyncio
 import json
 import resource
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,6 +35,7 @@ from bot.domain.draw import DrawResult, commit, run_draw  # noqa: E402
 from bot.domain.draw_inputs import possible_problems  # noqa: E402
 from bot.domain.periods import Period  # noqa: E402
 from bot.domain.synthetic import generate_inspectors, iter_entities  # noqa: E402
+from bot.services.draw_run import run  # noqa: E402
 from bot.services.draws import DrawEnv, load_inputs, refuse_if_drawn  # noqa: E402
 from bot.services.gc_pause import paused_gc  # noqa: E402
 from bot.services.plan import read_item_list  # noqa: E402
@@ -169,6 +173,25 @@ async def measure(path: Path) -> dict[str, object]:
     }
 
 
+async def full(path: Path) -> dict[str, object]:
+    """The whole `draw_run.run` on a copy of the database at `path`: the draw and writing its
+    visits (teams, reminders), audit, list workbook and notices, committed; seconds and peak."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "draw.db"
+        shutil.copy(path, copy)
+        env = DrawEnv(items=read_item_list(ITEMS), files_dir=Path(tmp) / "draws")
+        db = await Database.open(copy)
+        try:
+            async with db.read() as conn:
+                bureau = await ensure_bureau(conn, *BUREAU)
+            t0 = time.perf_counter()
+            done = await run(db, bureau, Period.parse(PERIOD), "bench", env)
+            seconds = time.perf_counter() - t0
+        finally:
+            await db.close()
+    return {"run_s": seconds, "inspections": done.inspections, "peak_mib": peak_mib()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="step", required=True)
@@ -178,9 +201,13 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--inspectors", type=int, default=5_000)
     m = sub.add_parser("measure", help="read floor and draw, in this process")
     m.add_argument("path", type=Path)
+    f = sub.add_parser("full", help="the whole draw with its writes, on a copy of the database")
+    f.add_argument("path", type=Path)
     args = parser.parse_args(argv)
     if args.step == "build":
         out = asyncio.run(build(args.path, args.entities, args.inspectors))
+    elif args.step == "full":
+        out = asyncio.run(full(args.path))
     else:
         out = asyncio.run(measure(args.path))
     print(json.dumps(out))
