@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import gc
 import hashlib
-import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +26,7 @@ from bot.domain.registry_format import (
     parse_inspector,
 )
 from bot.domain.synthetic import generate_inspectors, iter_entities
+from bot.services.gc_pause import paused_gc
 from bot.services.registry_files import (
     ENCODING_NAMES,
     FileRejected,
@@ -156,29 +154,6 @@ class ImportReport:
         return lines
 
 
-@contextmanager
-def _bulk_gc() -> Iterator[None]:
-    """Collect cyclic garbage less often while a big file is read: tens of thousands of models
-    stay alive, and CPython's default thresholds re-scan them over and over (2.3 s of 8.7 s for
-    50,000 rows). Restored afterwards; the last concurrent reader restores the defaults."""
-    global _bulk_depth
-    with _bulk_lock:
-        if _bulk_depth == 0:
-            _bulk_saved[:] = gc.get_threshold()
-            gc.set_threshold(100_000, 50, 100)
-        _bulk_depth += 1
-    try:
-        yield
-    finally:
-        with _bulk_lock:
-            _bulk_depth -= 1
-            if _bulk_depth == 0:
-                gc.set_threshold(*_bulk_saved)
-
-
-_bulk_lock = threading.Lock()
-_bulk_depth = 0
-_bulk_saved: list[int] = []
 
 
 class _DryRun(Exception):
@@ -200,7 +175,7 @@ async def import_registry(
     logged in the audit chain (registry.imported: file name, SHA-256, counts) by `actor`: the
     registries are the draw's frame, so who changed them, and with which file, must show."""
     report = ImportReport(kind, filename or Path(path).name, dry_run)
-    with _bulk_gc():
+    with paused_gc():
         numbered = await asyncio.to_thread(read_registry, Path(path), kind, report)
         if report.errors.total:
             return report
@@ -244,7 +219,7 @@ def read_registry(path: Path, kind: Kind, report: ImportReport) -> list[tuple[in
     models: list[tuple[int, Any]] = []
     first_row: dict[str, int] = {}
     try:
-        with _bulk_gc(), open_table(path, kind) as table:
+        with paused_gc(), open_table(path, kind) as table:
             report.file_format, report.encoding, report.sheet = (
                 table.file_format,
                 table.encoding,
