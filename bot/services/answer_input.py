@@ -13,19 +13,18 @@ import aiosqlite
 
 from bot.domain.checklist import QuestionType
 from bot.domain.checklist_input import IncomingFile, parse_typed
-from bot.domain.geo import place, valid_position
+from bot.domain.geo import valid_position
 from bot.services.answers import advance, current_question, question_view, store
 from bot.services.errors import Refusal
 from bot.services.evidence import SavedFile
 from bot.services.flow_views import Notice, View
-from bot.services.inspection import FlowEnv, load_visit, visit_checklist
+from bot.services.inspection import FlowEnv, load_visit, visit_checklist, visit_placement
 from storage.answers import answers_of, put_answer
 from storage.db import Database
 from storage.evidence import add_evidence
 from storage.inspections import set_status
 from storage.sessions import Session, get_session
 from storage.users import User
-from storage.visits import entity_place
 
 
 async def _question_session(conn, user: User) -> Session:  # noqa: ANN001
@@ -75,14 +74,7 @@ async def _located(
     if fq.question.type is not QuestionType.LOCATION or not valid_position(lat, lon):
         notice = Notice("ck_location_unexpected")
         return [await question_view(conn, user, visit, checklist, stored, fq, notice)]
-    entity = await entity_place(conn, visit.view.entity_id)
-    where = place(
-        lat,
-        lon,
-        entity.latitude if entity else None,
-        entity.longitude if entity else None,
-        env.far_m,
-    )
+    where = await visit_placement(conn, visit, lat, lon, env)
     value = {"lat": lat, "lon": lon, "distance_m": where.distance_m, "far": where.far}
     return [await store(conn, user, visit, checklist, session, stored, fq, value)]
 

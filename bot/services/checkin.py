@@ -6,17 +6,16 @@ registered coordinates when the registry has them, flagged when over `env.far_m`
 
 from __future__ import annotations
 
-from bot.domain.geo import place, valid_position
+from bot.domain.geo import valid_position
 from bot.services import flow_deadlines
 from bot.services.answers import advance, needs_checkin
 from bot.services.errors import Refusal
 from bot.services.flow_views import CheckedInView, CheckinView, Notice, View
-from bot.services.inspection import FlowEnv, ensure_checklist, load_visit
+from bot.services.inspection import FlowEnv, ensure_checklist, load_visit, visit_placement
 from storage.checkins import add_checkin, checkins_of
 from storage.db import Database
 from storage.sessions import Session, put_session
 from storage.users import User
-from storage.visits import entity_place
 
 
 async def ask(db: Database, user: User, inspection_id: int) -> list[View]:
@@ -37,14 +36,7 @@ async def located(
         visit = await load_visit(conn, user, session.inspection_id, editable=True)
         if not valid_position(lat, lon):
             return [CheckinView(visit.id, visit.view.entity_name, Notice("ci_bad_location"))]
-        entity = await entity_place(conn, visit.view.entity_id)
-        where = place(
-            lat,
-            lon,
-            entity.latitude if entity else None,
-            entity.longitude if entity else None,
-            env.far_m,
-        )
+        where = await visit_placement(conn, visit, lat, lon, env)
         at = env.now.isoformat(timespec="seconds")
         if not await checkins_of(conn, visit.id):
             await flow_deadlines.record_clock_starts(conn, visit, env)

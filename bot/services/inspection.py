@@ -22,7 +22,7 @@ from bot.domain.checklist_flow import (
     mine,
 )
 from bot.domain.deadlines import Deadlines
-from bot.domain.geo import DEFAULT_FAR_M
+from bot.domain.geo import DEFAULT_FAR_M, Placement, place
 from bot.domain.itemlist import ItemList
 from bot.services.errors import Refusal
 from storage.answers import answers_of, freeze_checklist, get_checklist, get_digest
@@ -106,6 +106,20 @@ class Visit:
             departments = [a.department for a in self.active]
             self._may[fq.department] = may_answer(fq, self.me.department, departments)
         return self._may[fq.department]
+
+
+async def visit_placement(
+    conn: aiosqlite.Connection, visit: Visit, lat: float, lon: float, env: FlowEnv
+) -> Placement:
+    """Where a position is relative to the visited entity's registered position."""
+    entity = await entity_place(conn, visit.view.entity_id)
+    return place(
+        lat,
+        lon,
+        entity.latitude if entity else None,
+        entity.longitude if entity else None,
+        env.far_m,
+    )
 
 
 async def load_visit(
