@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import aiosqlite
 
@@ -104,65 +105,55 @@ async def add_pending(
     return cur.rowcount
 
 
+_SOURCE_COLUMNS = (
+    "d.inspection_id, i.period, e.name, e.credit_code, i.items_json, i.confidential,"
+    f" i.confidential_reason, d.completed_on, d.due_on, {LATEST_RESULT}"
+)
+_SOURCE_FROM = (
+    " FROM disclosures d JOIN inspections i ON i.id = d.inspection_id"
+    " JOIN entities e ON e.id = i.entity_id"
+)
+
+
+def _source(r: Sequence[Any], *extra: Any) -> PendingSource:
+    """A PendingSource from a row starting with _SOURCE_COLUMNS, then its optional fields."""
+    return PendingSource(
+        int(r[0]),
+        r[1],
+        r[2],
+        r[3],
+        tuple(json.loads(r[4])),
+        bool(r[5]),
+        r[6] or "",
+        date.fromisoformat(r[7]),
+        date.fromisoformat(r[8]),
+        r[9],
+        *extra,
+    )
+
+
 async def pending_sources(conn: aiosqlite.Connection, bureau_id: int) -> list[PendingSource]:
     """Completed visits whose disclosure is pending, by inspection id."""
     sql = (
-        "SELECT d.inspection_id, i.period, e.name, e.credit_code, i.items_json, i.confidential,"
-        f" i.confidential_reason, d.completed_on, d.due_on, {LATEST_RESULT}"
-        " FROM disclosures d JOIN inspections i ON i.id = d.inspection_id"
-        " JOIN entities e ON e.id = i.entity_id"
+        f"SELECT {_SOURCE_COLUMNS}{_SOURCE_FROM}"
         " WHERE d.bureau_id = ? AND d.status = 'pending' ORDER BY d.inspection_id"
     )
     async with conn.execute(sql, (bureau_id,)) as cur:
         rows = await cur.fetchall()
-    return [
-        PendingSource(
-            int(r[0]),
-            r[1],
-            r[2],
-            r[3],
-            tuple(json.loads(r[4])),
-            bool(r[5]),
-            r[6] or "",
-            date.fromisoformat(r[7]),
-            date.fromisoformat(r[8]),
-            r[9],
-        )
-        for r in rows
-    ]
+    return [_source(r) for r in rows]
 
 
 async def corrected_sources(conn: aiosqlite.Connection, bureau_id: int) -> list[PendingSource]:
     """Published visits marked for re-publication, with their current version, by inspection id."""
     sql = (
-        "SELECT d.inspection_id, i.period, e.name, e.credit_code, i.items_json, i.confidential,"
-        f" i.confidential_reason, d.completed_on, d.due_on, {LATEST_RESULT}, {LATEST_VERSION},"
-        f" {LATEST_SUBMITTED}, d.public_json"
-        " FROM disclosures d JOIN inspections i ON i.id = d.inspection_id"
-        " JOIN entities e ON e.id = i.entity_id"
+        f"SELECT {_SOURCE_COLUMNS}, {LATEST_VERSION}, {LATEST_SUBMITTED}, d.public_json"
+        f"{_SOURCE_FROM}"
         " WHERE d.bureau_id = ? AND d.status = 'published' AND d.republish = 1"
         " ORDER BY d.inspection_id"
     )
     async with conn.execute(sql, (bureau_id,)) as cur:
         rows = await cur.fetchall()
-    return [
-        PendingSource(
-            int(r[0]),
-            r[1],
-            r[2],
-            r[3],
-            tuple(json.loads(r[4])),
-            bool(r[5]),
-            r[6] or "",
-            date.fromisoformat(r[7]),
-            date.fromisoformat(r[8]),
-            r[9],
-            int(r[10] or 1),
-            r[11],
-            r[12],
-        )
-        for r in rows
-    ]
+    return [_source(r, int(r[10] or 1), r[11], r[12]) for r in rows]
 
 
 async def mark_republish(conn: aiosqlite.Connection, inspection_id: int) -> bool:
