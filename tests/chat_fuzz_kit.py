@@ -13,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from telegram import Update
@@ -295,3 +297,16 @@ def handler_errors(records: Sequence[logging.LogRecord]) -> list[str]:
             what = f"tap {q.data!r}" if q else f"message {(m.text or m.caption or '')[:60]!r}"
         out.append(f"{r.name}: {what}: {r.exc_info[1]!r}" if r.exc_info else f"{r.name}: {what}")
     return out
+
+
+def check_session(
+    caplog: pytest.LogCaptureFixture, session: Coroutine[Any, Any, list[str]]
+) -> None:
+    """Play one fuzz session with the bot's errors captured: it found no problems and no handler
+    failed."""
+    caplog.clear()
+    with caplog.at_level(logging.ERROR):
+        problems = asyncio.run(session)
+    assert not problems, problems
+    errors = handler_errors(caplog.records)
+    assert not errors, "\n".join(errors)

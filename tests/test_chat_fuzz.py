@@ -5,9 +5,6 @@ and the audit chain stay sound, and the inspector can still use the bot afterwar
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -17,9 +14,9 @@ from tests.chat_fuzz_kit import (
     TEXT,
     WAIT,
     Person,
+    check_session,
     fuzz_settings,
     garbage,
-    handler_errors,
     sound,
     sweep,
 )
@@ -59,9 +56,4 @@ async def _session(tmp_path, actions) -> list[str]:  # noqa: ANN001
 @example(actions=sweep(1, DATA)[0] + [("tap", t) for t in TAPS])
 @given(actions=st.lists(ACTIONS, min_size=5, max_size=30))
 def test_random_input_never_breaks_the_checklist(tmp_path, caplog, actions):
-    caplog.clear()
-    with caplog.at_level(logging.ERROR):
-        problems = asyncio.run(_session(tmp_path, actions))
-    assert not problems, problems
-    errors = handler_errors(caplog.records)
-    assert not errors, "\n".join(errors)
+    check_session(caplog, _session(tmp_path, actions))

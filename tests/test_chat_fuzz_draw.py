@@ -7,9 +7,6 @@ the confirm and one after a double tap, one request for two taps, one swap for t
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from hypothesis import example, given
 
 from bot.domain.models import Role
@@ -21,10 +18,10 @@ from tests.chat_fuzz_kit import (
     FUZZ,
     WAIT,
     Person,
+    check_session,
     counts,
     drain,
     fuzz_settings,
-    handler_errors,
     plan,
     sound,
     sweep,
@@ -138,9 +135,4 @@ async def _session(tmp_path, mess) -> list[str]:  # noqa: ANN001
 @example(mess=sweep(9, DATA))
 @given(mess=plan(9, DATA))
 def test_random_input_at_every_step_of_the_draw_and_a_replacement(tmp_path, caplog, mess):
-    caplog.clear()
-    with caplog.at_level(logging.ERROR):
-        problems = asyncio.run(_session(tmp_path, mess))
-    assert not problems, problems
-    errors = handler_errors(caplog.records)
-    assert not errors, "\n".join(errors)
+    check_session(caplog, _session(tmp_path, mess))

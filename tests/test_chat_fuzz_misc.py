@@ -7,9 +7,6 @@ import, the language the person chose."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from hypothesis import example, given
 
 from bot.domain.models import Role
@@ -22,10 +19,10 @@ from tests.chat_fuzz_kit import (
     WAIT,
     Person,
     changed,
+    check_session,
     counts,
     drain,
     fuzz_settings,
-    handler_errors,
     plan,
     sound,
     sweep,
@@ -137,9 +134,4 @@ async def _session(tmp_path, mess) -> list[str]:  # noqa: ANN001
 @example(mess=sweep(8, DATA))
 @given(mess=plan(8, DATA))
 def test_random_input_around_publish_import_lang_plan_and_tasks(tmp_path, caplog, mess):
-    caplog.clear()
-    with caplog.at_level(logging.ERROR):
-        problems = asyncio.run(_session(tmp_path, mess))
-    assert not problems, problems
-    errors = handler_errors(caplog.records)
-    assert not errors, "\n".join(errors)
+    check_session(caplog, _session(tmp_path, mess))

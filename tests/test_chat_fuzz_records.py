@@ -7,9 +7,6 @@ one submission for two taps, one decision for two taps, one correction request."
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -21,10 +18,10 @@ from tests.chat_fuzz_kit import (
     TEXT,
     WAIT,
     Person,
+    check_session,
     counts,
     drain,
     fuzz_settings,
-    handler_errors,
     plan,
     sound,
     sweep,
@@ -176,9 +173,4 @@ async def _session(tmp_path, mess, close, why, approve) -> list[str]:  # noqa: A
 def test_random_input_at_every_step_of_rectification_and_correction(
     tmp_path, caplog, mess, close, why, approve
 ):
-    caplog.clear()
-    with caplog.at_level(logging.ERROR):
-        problems = asyncio.run(_session(tmp_path, mess, close, why, approve))
-    assert not problems, problems
-    errors = handler_errors(caplog.records)
-    assert not errors, "\n".join(errors)
+    check_session(caplog, _session(tmp_path, mess, close, why, approve))
