@@ -169,3 +169,12 @@ PLAN = {
     "service": "skip",
     "notes": "type:现场已责令停产整改",
 }
+# the off-site item ("positive-list-remote") answered with no problem
+REMOTE_PLAN = {
+    "online-data": "y",
+    "exceedance": "n",
+    "power-video": "o0",
+    "report": "y",
+    "evidence": "photo",
+    "clue": "n",
+}

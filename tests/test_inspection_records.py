@@ -15,7 +15,17 @@ from bot.services.record_export import ExportOptions, may_read_record, record_ht
 from storage.db import Database
 from storage.records import versions_of
 from storage.rectifications import get_order, open_rectification_stable_ids
-from tests.inspection_world import JPEG, PLAN, TZ, checked_in, env, make_world, new_visit, walk
+from tests.inspection_world import (
+    JPEG,
+    PLAN,
+    REMOTE_PLAN,
+    TZ,
+    checked_in,
+    env,
+    make_world,
+    new_visit,
+    walk,
+)
 
 
 async def submitted(db: Database, world, tmp_path, **visit) -> int:  # noqa: ANN001
@@ -156,15 +166,7 @@ async def test_no_problem_opens_no_rectification(db, world, tmp_path):
     iid = await new_visit(
         db, world, lead="李四", members=(), mode="offsite", items=("positive-list-remote",)
     )
-    plan = {
-        "online-data": "y",
-        "exceedance": "n",
-        "power-video": "o0",
-        "report": "y",
-        "evidence": "photo",
-        "clue": "n",
-    }
-    await walk(db, li, iid, (await answers.start(db, li, iid, env()))[0], plan, tmp_path)
+    await walk(db, li, iid, (await answers.start(db, li, iid, env()))[0], REMOTE_PLAN, tmp_path)
     await submission.begin(db, li, iid)
     await submission.typed(db, li, "刘厂长")
     await submission.typed(db, li, "厂长")

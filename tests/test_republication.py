@@ -23,6 +23,7 @@ from tests.inspection_world import (
     ITEMS,
     NOW,
     PLAN,
+    REMOTE_PLAN,
     TZ,
     checked_in,
     env,
@@ -34,15 +35,7 @@ from tests.inspection_world import (
 CHANNEL = -1009876
 REMOTE = "positive-list-remote"
 REMOTE_NAME = "正面清单企业非现场监管"
-JOINT_PLAN = {
-    **PLAN,
-    "online-data": "y",
-    "exceedance": "n",
-    "power-video": "o0",
-    "report": "y",
-    "evidence": "photo",
-    "clue": "n",
-}
+JOINT_PLAN = {**PLAN, **REMOTE_PLAN}
 # the off-site item is confidential for publishing: it must never appear
 SECRET_ITEMS = ITEMS.model_copy(
     update={
