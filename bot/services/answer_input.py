@@ -16,12 +16,11 @@ from bot.domain.checklist_input import IncomingFile, parse_typed
 from bot.domain.geo import valid_position
 from bot.services.answers import advance, current_question, question_view, store
 from bot.services.errors import Refusal
-from bot.services.evidence import SavedFile
+from bot.services.evidence import SavedFile, keep_evidence
 from bot.services.flow_views import Notice, View
 from bot.services.inspection import FlowEnv, load_visit, visit_checklist, visit_placement
 from storage.answers import answers_of, put_answer
 from storage.db import Database
-from storage.evidence import add_evidence
 from storage.inspections import set_status
 from storage.sessions import Session, get_session
 from storage.users import User
@@ -136,17 +135,11 @@ async def _keep_file(
     ):
         raise Refusal("btn_stale")
     visit, checklist, stored, fq = found
-    evidence_id = await add_evidence(
+    evidence_id = await keep_evidence(
         conn,
+        f,
+        saved,
         inspection_id=visit.id,
-        kind=f.kind,
-        file_id=f.file_id,
-        file_unique_id=f.file_unique_id,
-        filename=f.filename,
-        mime_type=f.mime_type,
-        size=saved.size,
-        sha256=saved.sha256,
-        path=saved.relative_path,
         uploaded_by=user.id,
         item_id=fq.item_id,
         question_id=fq.question.id,

@@ -15,8 +15,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiosqlite
+
 from bot.domain.checklist_input import MAX_EVIDENCE_BYTES, IncomingFile
 from bot.services.errors import Refusal
+from storage.evidence import add_evidence
 
 Fetch = Callable[[Path], Awaitable[None]]
 
@@ -28,6 +31,36 @@ class SavedFile:
     relative_path: str
     sha256: str
     size: int
+
+
+async def keep_evidence(
+    conn: aiosqlite.Connection,
+    f: IncomingFile,
+    saved: SavedFile,
+    *,
+    inspection_id: int,
+    uploaded_by: int,
+    item_id: str | None = None,
+    question_id: str | None = None,
+    rectification_id: int | None = None,
+) -> int:
+    """Keep a downloaded file's row (for a question, or for a rectification); returns its id."""
+    return await add_evidence(
+        conn,
+        inspection_id=inspection_id,
+        kind=f.kind,
+        file_id=f.file_id,
+        file_unique_id=f.file_unique_id,
+        filename=f.filename,
+        mime_type=f.mime_type,
+        size=saved.size,
+        sha256=saved.sha256,
+        path=saved.relative_path,
+        uploaded_by=uploaded_by,
+        item_id=item_id,
+        question_id=question_id,
+        rectification_id=rectification_id,
+    )
 
 
 def _hash(path: Path) -> tuple[str, int]:

@@ -15,13 +15,13 @@ from bot.domain.results import Result
 from bot.i18n import t
 from bot.services import flow_deadlines
 from bot.services.errors import Refusal
-from bot.services.evidence import SavedFile
+from bot.services.evidence import SavedFile, keep_evidence
 from bot.services.flow_views import Notice, View
 from bot.services.inspection import FlowEnv, Visit, load_visit
 from storage import audit, outbox
 from storage import rectifications as orders
 from storage.db import Database
-from storage.evidence import add_evidence, evidence_for_rectification
+from storage.evidence import evidence_for_rectification
 from storage.records import Record
 from storage.rectifications import Rectification
 from storage.sessions import Session, clear_session, get_session, put_session
@@ -143,17 +143,11 @@ async def keep_file(
         order = await _own_order(conn, user, target.rectification_id)
         if order.status not in ("open", "returned"):
             raise Refusal("btn_stale")
-        await add_evidence(
+        await keep_evidence(
             conn,
+            f,
+            saved,
             inspection_id=order.inspection_id,
-            kind=f.kind,
-            file_id=f.file_id,
-            file_unique_id=f.file_unique_id,
-            filename=f.filename,
-            mime_type=f.mime_type,
-            size=saved.size,
-            sha256=saved.sha256,
-            path=saved.relative_path,
             uploaded_by=user.id,
             rectification_id=order.id,
         )
