@@ -28,11 +28,12 @@ from tests.inspection_world import (
 )
 
 
-async def submitted(db: Database, world, tmp_path, **visit) -> int:  # noqa: ANN001
-    """A visit walked and submitted by 张三 with one finding (facilities not running)."""
+async def submitted(db: Database, world, tmp_path, *, plan: dict = PLAN, **visit) -> int:  # noqa: ANN001
+    """A visit walked by 张三 as `plan` says (by default one finding: facilities not running) and
+    submitted as 发现问题已责令整改."""
     zhang = world.users["张三"]
     iid = await new_visit(db, world, members=("李四",), **visit)
-    await walk(db, zhang, iid, await checked_in(db, zhang, iid), PLAN, tmp_path)
+    await walk(db, zhang, iid, await checked_in(db, zhang, iid), plan, tmp_path)
     await submission.begin(db, zhang, iid)
     await submission.refused(db, zhang, iid)
     await submission.choose(db, zhang, iid, 1)

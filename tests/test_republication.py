@@ -25,12 +25,10 @@ from tests.inspection_world import (
     PLAN,
     REMOTE_PLAN,
     TZ,
-    checked_in,
     env,
     make_world,
-    new_visit,
-    walk,
 )
+from tests.test_inspection_records import submitted
 
 CHANNEL = -1009876
 REMOTE = "positive-list-remote"
@@ -71,16 +69,9 @@ async def rows(db: Database, sql: str, *args) -> list[tuple]:  # noqa: ANN002
 
 async def submit_joint(db: Database, world, tmp_path) -> int:  # noqa: ANN001
     """A joint visit walked by 张三 (one finding) and submitted as 发现问题已责令整改."""
-    zhang = world.users["张三"]
-    iid = await new_visit(
-        db, world, items=("site-check", REMOTE), members=("李四",), period="2026Q4"
+    return await submitted(
+        db, world, tmp_path, plan=JOINT_PLAN, items=("site-check", REMOTE), period="2026Q4"
     )
-    await walk(db, zhang, iid, await checked_in(db, zhang, iid), JOINT_PLAN, tmp_path)
-    await submission.begin(db, zhang, iid)
-    await submission.refused(db, zhang, iid)
-    await submission.choose(db, zhang, iid, 1)
-    await submission.confirm(db, zhang, iid, env())
-    return iid
 
 
 async def correct(db: Database, world, iid: int, when: datetime) -> None:  # noqa: ANN001
