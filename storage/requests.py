@@ -90,18 +90,17 @@ async def pending(conn: aiosqlite.Connection, bureau_id: int) -> list[DrawReques
 
 
 async def close_replacements(
-    conn: aiosqlite.Connection, inspection_ids: list[int], decided_by: int
+    conn: aiosqlite.Connection, draw_id: int, decided_by: int
 ) -> list[int]:
-    """Reject the pending replacement requests of visits that no longer take place (their draw
-    was cancelled); returns the requests' ids."""
-    if not inspection_ids:
-        return []
-    marks = ", ".join("?" * len(inspection_ids))
+    """Reject the pending replacement requests of the draw's cancelled visits (they no longer
+    take place); returns the requests' ids. One subquery, not a list of ids: a province's draw
+    has more visits than SQLite allows parameters in some builds (32,766)."""
     sql = (
-        f"SELECT id FROM draw_requests WHERE kind = 'replace' AND status = 'pending'"
-        f" AND inspection_id IN ({marks}) ORDER BY id"
+        "SELECT id FROM draw_requests WHERE kind = 'replace' AND status = 'pending'"
+        " AND inspection_id IN (SELECT id FROM inspections WHERE draw_id = ?"
+        " AND status = 'cancelled') ORDER BY id"
     )
-    async with conn.execute(sql, inspection_ids) as cur:
+    async with conn.execute(sql, (draw_id,)) as cur:
         ids = [int(r[0]) for r in await cur.fetchall()]
     for request_id in ids:
         await decide(conn, request_id, "rejected", decided_by)

@@ -128,7 +128,7 @@ async def decide_cancel(
         cancelled = await store.cancel_open_inspections(conn, row.id)
         for iid in cancelled:
             await schedule_for_inspection(conn, iid, deadlines=env.deadlines, now=now)
-        moot = await requests.close_replacements(conn, cancelled, manager.id)  # visits are gone
+        moot = await requests.close_replacements(conn, row.id, manager.id)  # visits are gone
         await audit.append(
             conn, actor, "draw.cancelled", row.period,
             {"draw_id": row.id, "request_id": req.id, "reason": req.reason,

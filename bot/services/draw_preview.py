@@ -133,7 +133,7 @@ def summarise(inputs: DrawInputs, env: DrawEnv) -> Preview:
     departments = sorted({i.department for i in frame.items})
     staff = tuple((d, len(roster.staff.get(d, []))) for d in departments)
     problems = tuple(possible_problems(frame))
-    names = entity_names(inputs)
+    names = entity_names(inputs, problems)
     expected = joint = 0
     if not problems:
         outcome = run_draw(frame, new_secret())

@@ -125,7 +125,7 @@ async def _run(
             raise PreviewStale(period.label)
         problems = possible_problems(inputs.frame)
         if problems:
-            raise DrawInfeasible(period.label, problems, entity_names(inputs))
+            raise DrawInfeasible(period.label, problems, entity_names(inputs, problems))
         promise, secret = commit(inputs.frame, sources)
         snapshot = canonical_json(frame_to_json(inputs.frame)).decode() if sources else None
         draw_id = await store.insert_draw(

@@ -7,7 +7,7 @@ approves) and `replacements` (更换执法人员). See docs/draw-service.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -205,6 +205,8 @@ async def refuse_if_drawn(conn: aiosqlite.Connection, bureau_id: int, period: Pe
         raise Refusal("draw_exists", period=period.label, status=live.status)
 
 
-def entity_names(inputs: DrawInputs) -> dict[str, str]:
-    """Stable id -> entity name, for messages."""
-    return {sid: e.name for sid, e in inputs.registry.entities.items()}
+def entity_names(inputs: DrawInputs, problems: Iterable[InspectionProblem]) -> dict[str, str]:
+    """Stable id -> entity name of the entities the problems name, for messages (only those
+    rows become models)."""
+    entities = inputs.registry.entities
+    return {p.entity: entities[p.entity].name for p in problems if p.entity in entities}
