@@ -121,7 +121,10 @@ class Database:
         return cls(await connect(path, upto=upto), path)
 
     async def close(self) -> None:
-        await self.conn.close()
+        """Close after the unit of work in progress (a draw writes on this thread between its
+        turns of the event loop, so the connection must not close under it)."""
+        async with self._lock:
+            await self.conn.close()
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[aiosqlite.Connection]:
