@@ -43,6 +43,19 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [*pieces, text] if text else pieces
 
 
+async def _tell_coordinators(
+    conn: aiosqlite.Connection, row: outbox.OutboxRow, message: str, key: str, error: str
+) -> None:
+    """Queue `message` (naming the row's chat and the error) for each coordinator of the row's
+    bureau, once per coordinator under `key`."""
+    bureau = await _bureau_of(conn, row)
+    for coord in await users_with_role(conn, bureau or 0, Role.COORDINATOR):
+        text = t(coord.lang, message, chat=row.chat_id, error=error)
+        await outbox.enqueue(
+            conn, coord.telegram_id, {"text": text}, key=f"{key}:{coord.id}", bureau_id=bureau
+        )
+
+
 async def _bureau_of(conn: aiosqlite.Connection, row: outbox.OutboxRow) -> int | None:
     bureau = row.payload.get("bureau_id")
     if bureau is None:
@@ -158,16 +171,7 @@ class Dispatcher:
             await outbox.mark(
                 conn, row.id, "failed", attempts=row.attempts + 1, last_error=f"{UNSURE}: {error}"
             )
-            bureau = await _bureau_of(conn, row)
-            for coord in await users_with_role(conn, bureau or 0, Role.COORDINATOR):
-                text = t(coord.lang, "outbox_unsure", chat=row.chat_id, error=error)
-                await outbox.enqueue(
-                    conn,
-                    coord.telegram_id,
-                    {"text": text},
-                    key=f"unsure:{row.id}:{coord.id}",
-                    bureau_id=bureau,
-                )
+            await _tell_coordinators(conn, row, "outbox_unsure", f"unsure:{row.id}", error)
         log.error("outbox row %s got no answer, not resent: %s", row.id, error)
         return 0
 
@@ -221,14 +225,6 @@ class Dispatcher:
     async def _undeliverable(self, row: outbox.OutboxRow, error: str) -> int:
         async with self.db.tx() as conn:
             await outbox.mark(conn, row.id, "undeliverable", last_error=error)
-            bureau = await _bureau_of(conn, row)
-            for coord in await users_with_role(conn, bureau or 0, Role.COORDINATOR):
-                text = t(coord.lang, "undeliverable", chat=row.chat_id, error=error)
-                await outbox.enqueue(
-                    conn,
-                    coord.telegram_id,
-                    {"text": text},
-                    key=f"undeliverable:{row.chat_id}:{coord.id}",
-                    bureau_id=bureau,
-                )
+            key = f"undeliverable:{row.chat_id}"
+            await _tell_coordinators(conn, row, "undeliverable", key, error)
         return 0
