@@ -46,6 +46,7 @@ from storage.db import Database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ITEMS = ROOT / "examples" / "zunhua-2024.yaml"
+PROVINCE_ITEMS = ROOT / "bench" / "province-items.yaml"
 PERIOD = "2026Q3"
 SEED = 7
 BUREAU = ("bench", "基准测试分局")
@@ -54,6 +55,15 @@ SCALES: dict[str, tuple[int, int]] = {
     "city": (20_000, 300),
     "province": (200_000, 5_000),
     "nation": (1_400_000, 45_000),
+}
+# The item list each scale draws with: a real county's (Zunhua's, two items in a quarter) where
+# a county's or a city's registry is drawn; the 20-item list issue 4 names for a province's and
+# the nation's (a county's 20 inspectors could not staff 20 items' departments and experts).
+SCALE_ITEMS: dict[str, Path] = {
+    "county": ITEMS,
+    "city": ITEMS,
+    "province": PROVINCE_ITEMS,
+    "nation": PROVINCE_ITEMS,
 }
 
 
@@ -120,10 +130,10 @@ def _warm(path: Path) -> None:
             pass
 
 
-async def measure(path: Path) -> dict[str, object]:
+async def measure(path: Path, items: Path = ITEMS) -> dict[str, object]:
     """The read floor, then the draw's path up to its writes; seconds and peak memory of each."""
     _warm(path)
-    env = DrawEnv(items=read_item_list(ITEMS))
+    env = DrawEnv(items=read_item_list(items))
     period = Period.parse(PERIOD)
     db = await Database.open(path)
     try:
@@ -173,13 +183,13 @@ async def measure(path: Path) -> dict[str, object]:
     }
 
 
-async def full(path: Path) -> dict[str, object]:
+async def full(path: Path, items: Path = ITEMS) -> dict[str, object]:
     """The whole `draw_run.run` on a copy of the database at `path`: the draw and writing its
     visits (teams, reminders), audit, list workbook and notices, committed; seconds and peak."""
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "draw.db"
         shutil.copy(path, copy)
-        env = DrawEnv(items=read_item_list(ITEMS), files_dir=Path(tmp) / "draws")
+        env = DrawEnv(items=read_item_list(items), files_dir=Path(tmp) / "draws")
         db = await Database.open(copy)
         try:
             async with db.read() as conn:
@@ -203,13 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("path", type=Path)
     f = sub.add_parser("full", help="the whole draw with its writes, on a copy of the database")
     f.add_argument("path", type=Path)
+    for step in (m, f):
+        step.add_argument("--items", type=Path, default=ITEMS, help="the item list (YAML)")
     args = parser.parse_args(argv)
     if args.step == "build":
         out = asyncio.run(build(args.path, args.entities, args.inspectors))
     elif args.step == "full":
-        out = asyncio.run(full(args.path))
+        out = asyncio.run(full(args.path, args.items))
     else:
-        out = asyncio.run(measure(args.path))
+        out = asyncio.run(measure(args.path, args.items))
     print(json.dumps(out))
     return 0
 
