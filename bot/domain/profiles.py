@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from itertools import compress
+from functools import cached_property
+from itertools import chain, compress
 from operator import attrgetter, itemgetter
 from typing import TypeVar
 
@@ -117,8 +118,19 @@ class Profiles:
         return {sid: per_profile[p] for sid, p in zip(self.ids, self.index, strict=True)}
 
     def taking(self, flags: Sequence[bool]) -> list[str]:
-        """Stable ids (sorted) of the entities whose profile is flagged."""
-        return list(compress(self.ids, map(flags.__getitem__, self.index)))
+        """Stable ids (sorted) of the entities whose profile is flagged: the flagged profiles'
+        positions merged (a group costs its own size, not the registry's: 20 items' groups
+        would otherwise walk a province's 200,000 entities some fifty times)."""
+        chosen = sorted(chain.from_iterable(compress(self._positions, flags)))
+        return list(map(self.ids.__getitem__, chosen))
+
+    @cached_property
+    def _positions(self) -> list[list[int]]:
+        """Each profile's positions in `ids`, ascending."""
+        out: list[list[int]] = [[] for _ in self.representatives]
+        for at, p in enumerate(self.index):
+            out[p].append(at)
+        return out
 
 
 def _number(things: Sequence[T], key: Callable[[T], tuple]) -> tuple[tuple[int, ...], list[T]]:

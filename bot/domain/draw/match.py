@@ -15,6 +15,10 @@ A visit is first tried under the base cap with the previous-pair rule; if some s
 empty, the cap is raised by one for this visit only and the visit is tried again from seat 0,
 until every qualified member is under the cap; only then is the previous-pair rule waived and the
 caps tried again from the base. Feasibility was checked beforehand, so the last try succeeds.
+A try that must fail is skipped, not run: while some department of the visit has every qualified
+member at or above the cap, that department's own seat finds A empty. So the tries start at the
+lowest cap leaving each department someone (its members' lowest load + 1), which gives the same
+teams without a bureau with a small, busy department paying one failed try per cap per visit.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from math import ceil
 
 from bot.domain.draw.frame import DrawFrame
 from bot.domain.draw.needs import Need
-from bot.domain.draw.pools import FenwickPool, Pool, locate
+from bot.domain.draw.pools import CapPools, Pool, locate
 from bot.domain.draw.prn import seat_values
 from bot.domain.draw.result import PAIR_KEPT, PAIR_NONE, PAIR_WAIVED
 from bot.domain.draw.roster import EXPERT_POOL, Roster
@@ -84,9 +88,9 @@ def fill_team(
 class Staffing:
     """Loads, base cap and pools for one kind of inspector (staff or experts).
 
-    A pool exists per (department, expertise, cap) once some visit needs it: its members are the
-    qualified inspectors in key order, flagged available while their load is under that cap. A
-    load going from L to L + 1 clears the member's flag in the pools of cap L + 1 only, so every
+    Per (department, expertise) once some visit needs it, a `CapPools`: the qualified inspectors
+    in key order and a pool per cap tried, each flagging the members whose load is under that
+    cap. A load going from L to L + 1 clears the member in the pool of cap L + 1 only, so every
     pool stays exact without rescans.
     """
 
@@ -95,31 +99,36 @@ class Staffing:
         self.expert = expert
         self.cap = cap
         self.loads: dict[str, int] = {}
-        self._pools: dict[tuple[str, frozenset[str], int], FenwickPool] = {}
-        self._pools_of: dict[str, list[tuple[int, FenwickPool]]] = {}
+        self._groups: dict[tuple[str, frozenset[str]], CapPools] = {}
+        self._groups_of: dict[str, list[CapPools]] = {}
 
     def pools(self, departments: Sequence[str], expertise: Expertise, cap: int) -> list[Pool]:
         """The pools of the given departments under the given cap."""
-        return [self._pool(d, r, cap) for d, r in zip(departments, expertise, strict=True)]
+        return [
+            self._group(d, r).pool(cap, self.loads)
+            for d, r in zip(departments, expertise, strict=True)
+        ]
 
-    def _pool(self, department: str, expertise: frozenset[str], cap: int) -> FenwickPool:
-        pool = self._pools.get((department, expertise, cap))
-        if pool is None:
+    def lowest_cap(self, departments: Sequence[str], expertise: Expertise) -> int:
+        """The lowest cap under which each department has a qualified member available."""
+        return max(self._group(d, r).low + 1 for d, r in zip(departments, expertise, strict=True))
+
+    def _group(self, department: str, expertise: frozenset[str]) -> CapPools:
+        group = self._groups.get((department, expertise))
+        if group is None:
             members = self.roster.qualified(self.expert, department, expertise)
-            pool = FenwickPool(members, lambda key: self.loads.get(key, 0) < cap)
-            self._pools[(department, expertise, cap)] = pool
+            group = self._groups[(department, expertise)] = CapPools(members, self.loads)
             for key in members:
-                self._pools_of.setdefault(key, []).append((cap, pool))
-        return pool
+                self._groups_of.setdefault(key, []).append(group)
+        return group
 
     def record(self, team: Sequence[str]) -> None:
         """Count one more visit for each team member; clear them where they reach a cap."""
         for key in team:
-            load = self.loads.get(key, 0) + 1
-            self.loads[key] = load
-            for cap, pool in self._pools_of.get(key, ()):
-                if cap == load:
-                    pool.remove(key)
+            load = self.loads.get(key, 0)
+            self.loads[key] = load + 1
+            for group in self._groups_of.get(key, ()):
+                group.moved(key, load)
 
 
 def _uncapped(pools: Sequence[Pool]) -> bool:
@@ -150,7 +159,7 @@ def staff_team(
     rules = (True, False) if previous else (False,)
     for keep_pair in rules:
         avoid = previous if keep_pair else frozenset()
-        cap = state.cap
+        cap = max(state.cap, state.lowest_cap(departments, expertise))
         while True:
             pools = state.pools(departments, expertise, cap)
             members = fill_team(pools, seats, draw, recused, avoid)

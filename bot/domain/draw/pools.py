@@ -7,7 +7,9 @@ seat costs one hash and a few tree steps however many inspectors a bureau has.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
+from itertools import accumulate
 from typing import Protocol
 
 
@@ -29,17 +31,19 @@ class FenwickPool:
 
     __slots__ = ("members", "index", "flags", "tree", "total", "_top")
 
-    def __init__(self, members: Sequence[str], present: Callable[[str], bool]) -> None:
-        self.members = list(members)
-        self.index = {k: i for i, k in enumerate(self.members)}
-        self.flags = [1 if present(k) else 0 for k in self.members]
-        n = len(self.members)
-        tree = [0] * (n + 1)
-        for i in range(1, n + 1):
-            tree[i] += self.flags[i - 1]
-            parent = i + (i & -i)
-            if parent <= n:
-                tree[parent] += tree[i]
+    def __init__(
+        self, members: Sequence[str], index: Mapping[str, int], flags: Sequence[int]
+    ) -> None:
+        """`index`: member -> position in `members`; `flags`: 1 where the member is present."""
+        self.members = members
+        self.index = index
+        self.flags = list(flags)
+        n = len(members)
+        if all(self.flags):  # everyone present: node i covers lowbit(i) members
+            tree = [0, *_lowbits(n)]
+        else:  # node i covers (i - lowbit(i), i]: a difference of prefix sums
+            sums = list(accumulate(self.flags, initial=0))
+            tree = [0, *(sums[i] - sums[i - (i & -i)] for i in range(1, n + 1))]
         self.tree = tree
         self.total = sum(self.flags)
         self._top = 1 << (n.bit_length() - 1) if n else 0
@@ -90,3 +94,53 @@ def locate(pools: Sequence[Pool], k: int) -> str:
             return pool.kth(k)
         k -= pool.total
     raise IndexError(k)
+
+
+@cache
+def _lowbits(n: int) -> tuple[int, ...]:
+    return tuple(i & -i for i in range(1, n + 1))
+
+
+class CapPools:
+    """One department's qualified members (for one expertise), in key order, with their lowest
+    and highest loads and a `FenwickPool` per cap tried (member available: load under the cap).
+
+    Loads grow one visit at a time (`moved`), which clears the member in the pool of the cap it
+    reaches and keeps `low` and `high` exact. Below `low + 1` no cap leaves anyone available.
+    """
+
+    __slots__ = ("members", "index", "counts", "low", "high", "by_cap")
+
+    def __init__(self, members: Sequence[str], loads: Mapping[str, int]) -> None:
+        self.members = list(members)
+        self.index = {k: i for i, k in enumerate(self.members)}
+        self.counts: dict[int, int] = {}
+        for key in self.members:
+            load = loads.get(key, 0)
+            self.counts[load] = self.counts.get(load, 0) + 1
+        self.low = min(self.counts, default=-1)  # no members: no cap helps, say nothing
+        self.high = max(self.counts, default=0)
+        self.by_cap: dict[int, FenwickPool] = {}
+
+    def pool(self, cap: int, loads: Mapping[str, int]) -> FenwickPool:
+        """The pool of the members under `cap` (made at the first ask, then kept exact)."""
+        pool = self.by_cap.get(cap)
+        if pool is None:
+            if self.high < cap:
+                flags: Sequence[int] = [1] * len(self.members)
+            else:
+                flags = [1 if loads.get(k, 0) < cap else 0 for k in self.members]
+            pool = self.by_cap[cap] = FenwickPool(self.members, self.index, flags)
+        return pool
+
+    def moved(self, key: str, load: int) -> None:
+        """Member `key` went from `load` to `load + 1`."""
+        counts = self.counts
+        counts[load] -= 1
+        counts[load + 1] = counts.get(load + 1, 0) + 1
+        if load == self.low and not counts[load]:
+            self.low = load + 1
+        self.high = max(self.high, load + 1)
+        pool = self.by_cap.get(load + 1)
+        if pool is not None:
+            pool.remove(key)

@@ -8,10 +8,8 @@ too, and each entity gets one visit for all the items that drew it (内部联合
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace
-from itertools import compress, islice, repeat
 
 from bot.domain.draw.frame import DrawFrame, FrameEntity, FrameGroup
 from bot.domain.draw.result import Selection
@@ -24,13 +22,14 @@ def effective_eligible(group: FrameGroup, entities: dict[str, FrameEntity]) -> t
     return tuple(s for s in group.eligible if group.matches(entities[s]))
 
 
-def _mark(marks: bytearray, ids: Iterable[str], rank: dict[str, int], value: int) -> None:
-    deque(map(marks.__setitem__, map(rank.__getitem__, ids), repeat(value)), maxlen=0)
-
-
-def _take(marks: bytearray, order: list[str], count: int) -> list[str]:
-    """The first `count` marked entities in PRN order (the scan stops there)."""
-    return [order[r] for r in islice(compress(range(len(marks)), marks), max(count, 0))]
+def _first_by_prn(
+    ids: Iterable[str], rank: dict[str, int], order: list[str], count: int
+) -> list[str]:
+    """The first `count` of `ids` in PRN order (their ranks sorted: C-speed, and a group costs
+    its own size rather than a pass over the whole frame)."""
+    if count <= 0:
+        return []
+    return [order[r] for r in sorted(map(rank.__getitem__, ids))[:count]]
 
 
 def select_group(
@@ -39,17 +38,11 @@ def select_group(
     """The entities one group takes: uncovered first, then covered, each by PRN."""
     count = min(group.quota, len(eligible))
     uncovered = group.uncovered.intersection(eligible) if group.target else group.uncovered
-    marks = bytearray(len(order))
-    first: list[str] = []
-    if uncovered:
-        _mark(marks, uncovered, rank, 1)
-        first = _take(marks, order, count)
-        if len(first) == count:  # the uncovered alone fill the quota (always, with no history)
-            return first
-        marks = bytearray(len(order))
-    _mark(marks, eligible, rank, 1)
-    _mark(marks, uncovered, rank, 0)
-    return first + _take(marks, order, count - len(first))
+    first = _first_by_prn(uncovered, rank, order, count)
+    if len(first) == count:  # the uncovered alone fill the quota (always, with no history)
+        return first
+    covered = (s for s in eligible if s not in uncovered)
+    return first + _first_by_prn(covered, rank, order, count - len(first))
 
 
 def select_entities(frame: DrawFrame, order: list[str], rank: dict[str, int]) -> list[Selection]:
