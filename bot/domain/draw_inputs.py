@@ -145,7 +145,7 @@ def build_frame(
             item_id=f.item_id,
             department=f.department,
             groups=tuple(
-                FrameGroup(g.group_id, g.quota, g.eligible, frozenset(g.uncovered), target)
+                FrameGroup(g.group_id, g.quota, g.eligible, g.uncovered, target)
                 for g in f.groups
             ),
             expertise_required=f.expertise,
@@ -154,7 +154,7 @@ def build_frame(
         )
         for f in item_frames
     ]
-    wanted = {sid for f in item_frames for g in f.groups for sid in g.eligible}
+    wanted = set().union(*(g.eligible for f in item_frames for g in f.groups))
     if target:
         frame_entities = [
             FrameEntity(sid, entity_attributes(entities[sid], target))

@@ -232,7 +232,8 @@ def frames_for_period(
             members = membership.groups(period)[(item.id, g.id)]
             cycle = cycle_of(g.quota, period)
             seen = covered.get(item.id, frozenset()) if cycle else frozenset()
-            uncovered = tuple(s for s in members if s not in seen) if seen else tuple(members)
+            eligible = tuple(members)
+            uncovered = tuple(s for s in members if s not in seen) if seen else eligible
             planned = (
                 sum(
                     p.result.quota
@@ -246,7 +247,7 @@ def frames_for_period(
             floor, formula = result.quota, result.formula
             quota = _raised(raised.get((item.id, g.id)), floor, len(members), item.id, g.id)
             groups.append(
-                GroupFrame(g.id, g.name, quota, floor, tuple(members), uncovered, cycle, formula)
+                GroupFrame(g.id, g.name, quota, floor, eligible, uncovered, cycle, formula)
             )
         if groups:
             frames.append(_item_frame(item, groups))

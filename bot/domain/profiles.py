@@ -137,8 +137,8 @@ def _number(things: Sequence[T], key: Callable[[T], tuple]) -> tuple[tuple[int, 
     """Each thing's profile number (profiles numbered in order of first appearance) and the
     first thing of each profile."""
     keys = list(map(key, things))
-    first_at: dict[tuple, int] = {}
-    for at, k in enumerate(keys):
-        first_at.setdefault(k, at)
-    numbers = {k: n for n, k in enumerate(first_at)}
-    return tuple(map(numbers.__getitem__, keys)), [things[at] for at in first_at.values()]
+    numbers = {k: n for n, k in enumerate(dict.fromkeys(keys))}
+    index = tuple(map(numbers.__getitem__, keys))
+    # walked backwards, each profile's last write is its first position
+    first_at = dict(zip(reversed(index), range(len(index) - 1, -1, -1), strict=True))
+    return index, [things[first_at[n]] for n in range(len(numbers))]

@@ -93,7 +93,7 @@ class FrameGroup:
     `target` restricts the group for a 定向抽查 (targeted draw): attribute -> allowed values; an
     entity is eligible only if every listed attribute has one of the allowed values. Empty: open.
     `uncovered` are the eligible entities not yet inspected in the current coverage cycle (ids that
-    are not eligible are dropped).
+    are not eligible are dropped; passing the `eligible` object itself means all of them).
     """
 
     group_id: str
@@ -109,7 +109,10 @@ class FrameGroup:
             raise ValueError(f"group {self.group_id}: quota must not be negative")
         eligible = _sorted_unique(self.eligible)
         _set("eligible", self, eligible)
-        _set("uncovered", self, frozenset(self.uncovered).intersection(eligible))
+        if self.uncovered is self.eligible:  # every eligible entity uncovered: one set, no check
+            _set("uncovered", self, frozenset(eligible))
+        else:
+            _set("uncovered", self, frozenset(self.uncovered).intersection(eligible))
         target = {str(k): tuple(sorted(set(v))) for k, v in sorted(self.target.items())}
         _set("target", self, MappingProxyType(target))
 
