@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import suite  # noqa: E402
-from bench.draw_scales import SCALES  # noqa: E402
+from bench.draw_scales import SCALE_ITEMS, SCALES  # noqa: E402
+from bot.services.plan import read_item_list  # noqa: E402
 
 BENCH = ROOT / "bench"
 GIB = 1024.0  # MiB
@@ -93,13 +94,14 @@ def secs(x: float) -> str:
 def draw_rows(scale: str, built: dict, m: dict) -> list[Row]:
     """Two rows per scale: the draw's time and its peak memory, each against the read floor."""
     entities, inspectors = SCALES[scale]
-    name = f"draw, {scale} ({n(entities)} entities / {n(inspectors)} inspectors)"
+    items = f"{len(read_item_list(SCALE_ITEMS[scale]).items)} items, {SCALE_ITEMS[scale].name}"
+    name = f"draw, {scale} ({n(entities)} entities / {n(inspectors)} inspectors; {items})"
     ratio_t = m["draw_s"] / m["floor_s"]
     ratio_m = m["draw_peak_mib"] / m["floor_peak_mib"]
     parts = (
         f"CPU (one core): read, profiles, frames and frame {secs(m['load_inputs_s'])},"
         f" feasibility {secs(m['feasibility_s'])}, commit {secs(m['commit_s'])}, engine"
-        f" {secs(m['engine_s'])}; {n(m['inspections'])} visits"
+        f" {secs(m['engine_s'])}; {n(m['inspections'])} visits ({n(m['joint'])} joint)"
     )
     target_t = target_m = "—"
     met_t = met_m = None
@@ -283,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
                 f" inspectors, {built['megabytes']:.0f} MB, built in {secs(built['seconds'])}"
             )
             log(f"  {setup[-1]}; drawing in a fresh process…")
-            m = child("draw_scales.py", "measure", str(path))
+            m = child("draw_scales.py", "measure", str(path), "--items", str(SCALE_ITEMS[scale]))
             log(f"  draw {secs(m['draw_s'])}, floor {secs(m['floor_s'])}")
             rows += draw_rows(scale, built, m)
         copy = work / "reports.db"
