@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+
 from bot.domain.draw import (
     CapPolicy,
     DrawFrame,
@@ -31,10 +33,10 @@ from bot.domain.draw import (
     FrameItem,
     InspectionProblem,
 )
+from bot.domain.draw.columns import FrameColumns, columns
 from bot.domain.draw.feasibility import problems
 from bot.domain.draw.needs import for_entity, need_for
 from bot.domain.draw.roster import Roster
-from bot.domain.draw.select import effective_eligible
 from bot.domain.frames import ItemFrame
 from bot.domain.models import Entity, Inspector, InspectorKind
 
@@ -145,8 +147,7 @@ def build_frame(
             item_id=f.item_id,
             department=f.department,
             groups=tuple(
-                FrameGroup(g.group_id, g.quota, g.eligible, g.uncovered, target)
-                for g in f.groups
+                FrameGroup(g.group_id, g.quota, g.eligible, g.uncovered, target) for g in f.groups
             ),
             expertise_required=f.expertise,
             inspectors_required=f.inspectors_required,
@@ -177,9 +178,9 @@ def build_frame(
 
 def populations(frame: DrawFrame) -> dict[tuple[str, str], int]:
     """(item, group) -> entities the group may take after the target filter."""
-    by_id = {e.stable_id: e for e in frame.entities}
+    cols = columns(frame)
     return {
-        (item.item_id, g.group_id): len(effective_eligible(g, by_id))
+        (item.item_id, g.group_id): len(cols.effective(g))
         for item in frame.items
         for g in item.groups
     }
@@ -192,21 +193,37 @@ def possible_problems(frame: DrawFrame) -> list[InspectionProblem]:
     recused for it; so each shape is checked once, and only entities of a failing shape or with
     a recusal are checked one by one.
     """
-    by_id = {e.stable_id: e for e in frame.entities}
-    shape_of: dict[str, int] = {}  # stable id -> bit mask over frame.items
-    for n, item in enumerate(frame.items):
-        bit = 1 << n
-        for g in item.groups:
-            if g.quota > 0:
-                for sid in effective_eligible(g, by_id):
-                    shape_of[sid] = shape_of.get(sid, 0) | bit
+    cols = columns(frame)
+    shape = _shapes(frame, cols)  # per frame position: bit mask over frame.items, 0 if none
+    masks = np.unique(shape).tolist()
     roster = Roster(frame)
     needs = {
         mask: need_for("", (i for n, i in enumerate(frame.items) if mask >> n & 1))
-        for mask in set(shape_of.values())
+        for mask in masks
+        if mask
     }
-    failing = {mask for mask, need in needs.items() if problems(roster, [need])}
-    suspects = {sid for sid in roster.recused if sid in shape_of}
+    failing = [mask for mask, need in needs.items() if problems(roster, [need])]
+    at = {sid: cols.index[sid] for sid in roster.recused if sid in cols.index}
+    suspects = {sid for sid, p in at.items() if shape[p]}
     if failing:
-        suspects.update(sid for sid, mask in shape_of.items() if mask in failing)
-    return problems(roster, [for_entity(needs[shape_of[sid]], sid) for sid in sorted(suspects)])
+        suspects.update(cols.ids[p] for p in np.flatnonzero(np.isin(shape, failing)).tolist())
+    return problems(
+        roster,
+        [for_entity(needs[int(shape[cols.index[sid]])], sid) for sid in sorted(suspects)],
+    )
+
+
+def _shapes(frame: DrawFrame, cols: FrameColumns) -> np.ndarray:
+    """Each entity's shape: bit n set when item n has a group with a quota that may take it
+    (unsigned 64-bit integers; Python integers beyond 64 items)."""
+    wide = len(frame.items) > 64
+    shape = np.zeros(len(cols.ids), dtype=object if wide else np.uint64)
+    if wide:
+        shape[:] = 0
+    for n, item in enumerate(frame.items):
+        bit = 1 << n if wide else np.uint64(1 << n)
+        for g in item.groups:
+            if g.quota > 0:
+                at = cols.effective(g)
+                shape[at] = shape[at] | bit
+    return shape

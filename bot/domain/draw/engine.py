@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.draw.canonical import json_hash
+from bot.domain.draw.columns import columns, prn_order, ranks_of
 from bot.domain.draw.feasibility import problems
 from bot.domain.draw.frame import DrawFrame
 from bot.domain.draw.match import match_inspection, staffing_states
 from bot.domain.draw.needs import needs_for
-from bot.domain.draw.prn import prn_digests, prn_order
+from bot.domain.draw.prn import prn_list
 from bot.domain.draw.result import DrawOutcome, DrawResult, Infeasible, Inspection
 from bot.domain.draw.roster import Roster
 from bot.domain.draw.seed import derive_seed, new_secret, public_key_string, secret_hash
@@ -94,11 +95,14 @@ def run_draw(
 
 def draw_with_seed(frame: DrawFrame, seed: bytes) -> DrawOutcome:
     """The draw for a given seed: selection by PRN, feasibility, then matching in PRN order."""
-    prns = prn_digests(seed, (e.stable_id for e in frame.entities))
-    order = prn_order(prns)
-    rank = {sid: i for i, sid in enumerate(order)}
+    cols = columns(frame)
+    prns = prn_list(seed, cols.ids)  # in stable-id order, as the frame's positions
+    by_prn = prn_order(prns)
+    order = list(map(cols.ids.__getitem__, by_prn.tolist()))
+    rank = ranks_of(by_prn)
     selections = select_entities(frame, order, rank)
-    inspections = inspections_from(selections, rank)
+    ranks, index = rank.tolist(), cols.index
+    inspections = inspections_from(selections, lambda sid: ranks[index[sid]])
     needs = needs_for(frame, inspections)
     roster = Roster(frame)
     found = problems(roster, needs)
@@ -113,7 +117,7 @@ def draw_with_seed(frame: DrawFrame, seed: bytes) -> DrawOutcome:
             Inspection(
                 seq=seq,
                 entity=need.entity,
-                prn=prns[need.entity].hex(),
+                prn=prns[index[need.entity]].hex(),
                 items=need.items,
                 departments=need.departments,
                 inspectors=team.members,

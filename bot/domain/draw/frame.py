@@ -168,6 +168,8 @@ class DrawFrame:
     previous_pairs: Mapping[str, frozenset[str]] = field(default_factory=dict)
     cap_policy: CapPolicy = CapPolicy()
     algorithm: str = ALGORITHM_VERSION
+    # what the draw derives from the frame once (its columns, see columns.py); not part of it
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.bureau or not self.period:

@@ -19,18 +19,19 @@ from bot.domain.draw.seed import enc
 
 def prn_digests(seed: bytes, stable_ids: Iterable[str]) -> dict[str, bytes]:
     """Each entity's PRN as its 32-byte digest (big-endian integer order = byte order)."""
+    stable_ids = list(stable_ids)
+    return dict(zip(stable_ids, prn_list(seed, stable_ids), strict=True))
+
+
+def prn_list(seed: bytes, stable_ids: Iterable[str]) -> list[bytes]:
+    """The PRN digests of the ids, in their order."""
     base = hashlib.sha256(seed)
-    out: dict[str, bytes] = {}
+    out: list[bytes] = []
     for sid in stable_ids:
         h = base.copy()
         h.update(sid.encode("utf-8"))
-        out[sid] = h.digest()
+        out.append(h.digest())
     return out
-
-
-def prn_order(prns: dict[str, bytes]) -> list[str]:
-    """Stable ids in ascending PRN order (ties broken by stable id: the sort is stable)."""
-    return sorted(sorted(prns), key=prns.__getitem__)
 
 
 def seat_value(seed: bytes, inspection_id: str, role: str, seat: int) -> int:

@@ -8,9 +8,11 @@ too, and each entity gets one visit for all the items that drew it (内部联合
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable
 
+import numpy as np
+
+from bot.domain.draw.columns import Positions, columns, first_by_rank
 from bot.domain.draw.frame import DrawFrame, FrameEntity, FrameGroup
 from bot.domain.draw.result import Selection
 
@@ -22,54 +24,50 @@ def effective_eligible(group: FrameGroup, entities: dict[str, FrameEntity]) -> t
     return tuple(s for s in group.eligible if group.matches(entities[s]))
 
 
-def _first_by_prn(
-    ids: Iterable[str], rank: dict[str, int], order: list[str], count: int
-) -> list[str]:
-    """The first `count` of `ids` in PRN order (their ranks sorted: C-speed, and a group costs
-    its own size rather than a pass over the whole frame)."""
-    if count <= 0:
-        return []
-    return [order[r] for r in sorted(map(rank.__getitem__, ids))[:count]]
-
-
 def select_group(
-    group: FrameGroup, eligible: tuple[str, ...], rank: dict[str, int], order: list[str]
-) -> list[str]:
-    """The entities one group takes: uncovered first, then covered, each by PRN."""
-    count = min(group.quota, len(eligible))
-    uncovered = group.uncovered.intersection(eligible) if group.target else group.uncovered
-    first = _first_by_prn(uncovered, rank, order, count)
+    quota: int, eligible: Positions, uncovered: Positions, rank: Positions
+) -> list[int]:
+    """The ranks one group takes: uncovered first, then covered, each in PRN order."""
+    count = min(quota, len(eligible))
+    first = first_by_rank(uncovered, rank, count)
     if len(first) == count:  # the uncovered alone fill the quota (always, with no history)
         return first
-    covered = (s for s in eligible if s not in uncovered)
-    return first + _first_by_prn(covered, rank, order, count - len(first))
+    covered = np.setdiff1d(eligible, uncovered, assume_unique=True)
+    return first + first_by_rank(covered, rank, count - len(first))
 
 
-def select_entities(frame: DrawFrame, order: list[str], rank: dict[str, int]) -> list[Selection]:
-    """Every item's selection in every group, given the entities in PRN order and their ranks."""
-    by_id = {e.stable_id: e for e in frame.entities} if _any_target(frame) else {}
+def select_entities(frame: DrawFrame, order: list[str], rank: Positions) -> list[Selection]:
+    """Every item's selection in every group, given the stable ids in PRN order and each frame
+    position's rank in it."""
+    cols = columns(frame)
     out = []
     for item in frame.items:
         for group in item.groups:
-            eligible = effective_eligible(group, by_id)
-            taken = select_group(group, eligible, rank, order)
-            uncovered = len(group.uncovered.intersection(eligible)) if group.uncovered else 0
-            sel = Selection(item.item_id, group.group_id, group.quota, len(eligible), uncovered, ())
-            out.append(replace(sel, selected=tuple(taken)))
+            eligible = cols.effective(group)
+            uncovered = cols.uncovered(group)
+            if group.target:
+                uncovered = np.intersect1d(uncovered, eligible, assume_unique=True)
+            taken = select_group(group.quota, eligible, uncovered, rank)
+            out.append(
+                Selection(
+                    item.item_id,
+                    group.group_id,
+                    group.quota,
+                    len(eligible),
+                    len(uncovered) if group.uncovered else 0,
+                    tuple(map(order.__getitem__, taken)),
+                )
+            )
     return out
 
 
-def _any_target(frame: DrawFrame) -> bool:
-    return any(g.target for item in frame.items for g in item.groups)
-
-
 def inspections_from(
-    selections: list[Selection], rank: dict[str, int]
+    selections: list[Selection], rank: Callable[[str], int]
 ) -> list[tuple[str, list[str]]]:
     """(entity, sorted item ids) for every selected entity, in PRN order."""
     items_of: dict[str, set[str]] = {}
     for sel in selections:
         for sid in sel.selected:
             items_of.setdefault(sid, set()).add(sel.item_id)
-    ordered = sorted(items_of, key=rank.__getitem__)
+    ordered = sorted(items_of, key=rank)
     return [(sid, sorted(items_of[sid])) for sid in ordered]

@@ -16,6 +16,7 @@ from itertools import repeat
 from json.encoder import encode_basestring
 
 from bot.domain.draw.canonical import canonical_json, json_hash, sha256_hex
+from bot.domain.draw.columns import FrameColumns, bitmap, columns
 from bot.domain.draw.frame import (
     CapPolicy,
     DrawFrame,
@@ -51,7 +52,7 @@ def decode_bitmap(value: dict, order: list[str]) -> list[str]:
     return ids
 
 
-def _item_json(item: FrameItem, index: dict[str, int], size: int) -> dict:
+def _item_json(item: FrameItem, cols: FrameColumns, size: int) -> dict:
     return {
         "item": item.item_id,
         "department": item.department,
@@ -63,18 +64,18 @@ def _item_json(item: FrameItem, index: dict[str, int], size: int) -> dict:
                 "group": g.group_id,
                 "quota": g.quota,
                 "target": {k: list(v) for k, v in g.target.items()},
-                **_membership_bitmaps(g, index, size),
+                **_membership_bitmaps(g, cols, size),
             }
             for g in item.groups
         ],
     }
 
 
-def _membership_bitmaps(g: FrameGroup, index: dict[str, int], size: int) -> dict:
-    eligible = encode_bitmap(g.eligible, index, size)
+def _membership_bitmaps(g: FrameGroup, cols: FrameColumns, size: int) -> dict:
+    eligible = bitmap(cols.eligible(g), size)
     # uncovered is a subset of eligible: of the same size it is the same set (no history yet)
     same = len(g.uncovered) == len(g.eligible)
-    uncovered = eligible if same else encode_bitmap(g.uncovered, index, size)
+    uncovered = eligible if same else bitmap(cols.uncovered(g), size)
     return {"eligible": eligible, "uncovered": uncovered}
 
 
@@ -120,8 +121,7 @@ def frame_to_json(frame: DrawFrame) -> dict:
 
 
 def _frame_json(frame: DrawFrame, entities_json: list[dict] | None) -> dict:
-    entities = frame.entities
-    index = {e.stable_id: i for i, e in enumerate(entities)}
+    cols = columns(frame)
     size = len(frame.entities)
     policy = frame.cap_policy
     return {
@@ -133,7 +133,7 @@ def _frame_json(frame: DrawFrame, entities_json: list[dict] | None) -> dict:
         },
         "entities": entities_json,
         "inspectors": [_inspector_json(i) for i in frame.inspectors],
-        "items": [_item_json(item, index, size) for item in frame.items],
+        "items": [_item_json(item, cols, size) for item in frame.items],
         "previous_pairs": {k: sorted(v) for k, v in frame.previous_pairs.items()},
     }
 
