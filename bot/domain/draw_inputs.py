@@ -37,7 +37,7 @@ from bot.domain.draw.columns import FrameColumns, columns
 from bot.domain.draw.feasibility import problems
 from bot.domain.draw.needs import for_entity, need_for
 from bot.domain.draw.roster import Roster
-from bot.domain.frames import ItemFrame
+from bot.domain.frames import GroupFrame, ItemFrame
 from bot.domain.models import Entity, Inspector, InspectorKind
 
 UNIT_NUMBER = re.compile(r"[一二三四五六七八九十百0-9]+(中队|分队|小组|组|队)$")
@@ -134,38 +134,47 @@ def build_frame(
     target: Target | None = None,
     cap_policy: CapPolicy | None = None,
     departments: Iterable[str] | None = None,
+    registry_ids: np.ndarray | None = None,
 ) -> DrawFrame:
     """The frozen frame of one period's draw: only entities some group may take are included.
 
     `departments`: every initiating department of the item list (default: those of
     `item_frames`), so that inspectors map the same way in every period and for replacements.
+    `registry_ids`: the ids (sorted) the item frames' `positions` index, if they carry them;
+    then the frame's entities and its groups' positions come from those without string lookups.
     """
     target = dict(target or {})
     departments = list(departments or (f.department for f in item_frames))
-    items = [
-        FrameItem(
-            item_id=f.item_id,
-            department=f.department,
-            groups=tuple(
-                FrameGroup(g.group_id, g.quota, g.eligible, g.uncovered, target) for g in f.groups
-            ),
-            expertise_required=f.expertise,
-            inspectors_required=f.inspectors_required,
-            experts_required=f.experts_required,
+    made: list[tuple[GroupFrame, FrameGroup]] = []
+    items = []
+    for f in item_frames:
+        groups = []
+        for g in f.groups:
+            made.append((g, FrameGroup(g.group_id, g.quota, g.eligible, g.uncovered, target)))
+            groups.append(made[-1][1])
+        items.append(
+            FrameItem(
+                item_id=f.item_id,
+                department=f.department,
+                groups=tuple(groups),
+                expertise_required=f.expertise,
+                inspectors_required=f.inspectors_required,
+                experts_required=f.experts_required,
+            )
         )
-        for f in item_frames
-    ]
-    wanted = set().union(*(g.eligible for f in item_frames for g in f.groups))
-    if target:
-        frame_entities = [
-            FrameEntity(sid, entity_attributes(entities[sid], target))
-            for sid in entities
-            if sid in wanted
-        ]
+    placed = _placed(made, registry_ids)
+    if placed is not None:
+        ids: list[str] = registry_ids[placed].tolist()  # type: ignore[index]
     else:
-        frame_entities = [FrameEntity.plain(sid) for sid in entities if sid in wanted]
-    pairs = {k: v for k, v in (previous_pairs or {}).items() if k in wanted}
-    return DrawFrame(
+        wanted = set().union(*(g.eligible for g, _ in made))
+        ids = [sid for sid in entities if sid in wanted]
+    if target:
+        frame_entities = [FrameEntity(sid, entity_attributes(entities[sid], target)) for sid in ids]
+    else:
+        frame_entities = [FrameEntity.plain(sid) for sid in ids]
+    known = set(ids) if previous_pairs else set()
+    pairs = {k: v for k, v in (previous_pairs or {}).items() if k in known}
+    frame = DrawFrame(
         bureau=bureau,
         period=period,
         items=tuple(items),
@@ -174,6 +183,35 @@ def build_frame(
         previous_pairs=pairs,
         cap_policy=cap_policy or CapPolicy(),
     )
+    if placed is not None:
+        _seed_columns(frame, ids, placed, made, len(registry_ids))  # type: ignore[arg-type]
+    return frame
+
+
+def _placed(made: list[tuple[GroupFrame, FrameGroup]], registry_ids: object) -> np.ndarray | None:
+    """Registry positions of the frame's entities (ascending), when every group brought its."""
+    if registry_ids is None or any(g.positions is None for g, _ in made):
+        return None
+    if not made:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate([g.positions for g, _ in made]))
+
+
+def _seed_columns(
+    frame: DrawFrame,
+    ids: list[str],
+    placed: np.ndarray,
+    made: list[tuple[GroupFrame, FrameGroup]],
+    registry_size: int,
+) -> None:
+    """Give the frame's columns each group's positions, mapped from the registry's."""
+    cols = columns(frame)
+    if cols.ids != ids:  # the registry was not in stable-id order: let the columns look up
+        return
+    to_frame = np.zeros(registry_size, dtype=np.int64)
+    to_frame[placed] = np.arange(len(placed), dtype=np.int64)
+    for source, group in made:
+        cols.seed(group, to_frame[source.positions])
 
 
 def populations(frame: DrawFrame) -> dict[tuple[str, str], int]:

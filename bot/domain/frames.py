@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from bot.domain.categories import Classification, classify, off_site_only
 from bot.domain.itemlist import CheckItem, ItemList, Mode, TargetGroup
 from bot.domain.models import Entity, Inspector, InspectorKind
@@ -51,6 +53,9 @@ class GroupFrame:
     uncovered: tuple[str, ...]  # eligible ids not yet visited in the cycle (all, without a cycle)
     cycle: Cycle | None
     formula: str
+    # the eligible entities as positions in the registry the Membership indexed (its
+    # `profiles().ids`), when known: lets the draw's frame be built without string lookups
+    positions: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class Membership:
     entities: Sequence[Entity]
     open_rectifications: Set[str] = frozenset()
     _cache: dict[Period, dict[tuple[str, str], list[str]]] = field(default_factory=dict)
+    _at: dict[Period, dict[tuple[str, str], np.ndarray]] = field(default_factory=dict)
     _classes: dict[Period, list[Classification]] = field(default_factory=dict)
     _profiles: Profiles | None = None
 
@@ -115,10 +121,17 @@ class Membership:
     def groups(self, period: Period) -> dict[tuple[str, str], list[str]]:
         """(item id, group id) -> sorted stable ids of the group's entities in `period`."""
         if period not in self._cache:
-            self._cache[period] = self._compute(period)
+            ids = self.profiles().ids_array
+            self._cache[period] = {k: ids[v].tolist() for k, v in self.positions(period).items()}
         return self._cache[period]
 
-    def _compute(self, period: Period) -> dict[tuple[str, str], list[str]]:
+    def positions(self, period: Period) -> dict[tuple[str, str], np.ndarray]:
+        """The same groups as positions in `profiles().ids` (ascending numpy arrays)."""
+        if period not in self._at:
+            self._at[period] = self._compute(period)
+        return self._at[period]
+
+    def _compute(self, period: Period) -> dict[tuple[str, str], np.ndarray]:
         profiles = self.profiles()
         allowed = set(self.item_list.eligible_status)
         rules = self.item_list.categories
@@ -126,22 +139,25 @@ class Membership:
             (e, c.category) if e.status in allowed else None
             for e, c in zip(profiles.representatives, self._profile_classes(period), strict=True)
         ]
-        off_site = [p is not None and off_site_only(p[0], p[1], rules) for p in pairs]
-        matched: dict[str, list[bool]] = {}  # selector (as JSON) -> profiles it takes
+        off_site = np.array(
+            [p is not None and off_site_only(p[0], p[1], rules) for p in pairs], dtype=bool
+        )
+        matched: dict[str, np.ndarray] = {}  # selector (as JSON) -> profiles it takes
 
-        def taking(key: str, selector: Selector) -> list[bool]:
+        def taking(key: str, selector: Selector) -> np.ndarray:
             if key not in matched:
                 start, end = period.start, period.end
-                matched[key] = [
-                    p is not None and selector.matches(p[0], p[1], start, end) for p in pairs
-                ]
+                matched[key] = np.array(
+                    [p is not None and selector.matches(p[0], p[1], start, end) for p in pairs],
+                    dtype=bool,
+                )
             return matched[key]
 
-        out: dict[tuple[str, str], list[str]] = {}
+        out: dict[tuple[str, str], np.ndarray] = {}
         # First match wins within an item; items whose groups repeat another item's (same mode,
         # same selectors in the same order) share the result instead of recomputing it.
-        chains: dict[tuple, tuple[list[str], list[bool]]] = {}
-        nothing = [False] * len(pairs)
+        chains: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        nothing = np.zeros(len(pairs), dtype=bool)
         for it in self.item_list.items:
             taken = off_site if it.mode is Mode.SITE else nothing
             chain: tuple = (it.mode,)
@@ -149,10 +165,8 @@ class Membership:
                 key = g.selector.model_dump_json()
                 chain += (key,)
                 if chain not in chains:
-                    hits = taking(key, g.selector)
-                    members = [h and not t for h, t in zip(hits, taken, strict=True)]
-                    now_taken = [t or m for t, m in zip(taken, members, strict=True)]
-                    chains[chain] = (profiles.taking(members), now_taken)
+                    members = taking(key, g.selector) & ~taken
+                    chains[chain] = (profiles.taking_positions(members), taken | members)
                 out[(it.id, g.id)], taken = chains[chain]
         return out
 
@@ -230,6 +244,7 @@ def frames_for_period(
             if g.quota.per is not period.kind:
                 continue
             members = membership.groups(period)[(item.id, g.id)]
+            at = membership.positions(period)[(item.id, g.id)]
             cycle = cycle_of(g.quota, period)
             seen = covered.get(item.id, frozenset()) if cycle else frozenset()
             eligible = tuple(members)
@@ -247,7 +262,7 @@ def frames_for_period(
             floor, formula = result.quota, result.formula
             quota = _raised(raised.get((item.id, g.id)), floor, len(members), item.id, g.id)
             groups.append(
-                GroupFrame(g.id, g.name, quota, floor, eligible, uncovered, cycle, formula)
+                GroupFrame(g.id, g.name, quota, floor, eligible, uncovered, cycle, formula, at)
             )
         if groups:
             frames.append(_item_frame(item, groups))

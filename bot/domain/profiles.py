@@ -15,9 +15,10 @@ import json
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain, compress
 from operator import attrgetter, itemgetter
 from typing import TypeVar
+
+import numpy as np
 
 from bot.domain.categories import rules_read
 from bot.domain.itemlist import ItemList
@@ -110,7 +111,7 @@ class Profiles:
         profile = row_key(attributes_read(item_list), columns, rectifying, parse_tags)
         index, firsts = _number(rows, profile)
         at_id = columns.index("stable_id")
-        ids = tuple(row[at_id] for row in rows)
+        ids = tuple(map(itemgetter(at_id), rows))
         return cls(ids, index, tuple(convert(r) for r in firsts))
 
     def spread(self, per_profile: Sequence[object]) -> dict[str, object]:
@@ -118,19 +119,24 @@ class Profiles:
         return {sid: per_profile[p] for sid, p in zip(self.ids, self.index, strict=True)}
 
     def taking(self, flags: Sequence[bool]) -> list[str]:
-        """Stable ids (sorted) of the entities whose profile is flagged: the flagged profiles'
-        positions merged (a group costs its own size, not the registry's: 20 items' groups
-        would otherwise walk a province's 200,000 entities some fifty times)."""
-        chosen = sorted(chain.from_iterable(compress(self._positions, flags)))
-        return list(map(self.ids.__getitem__, chosen))
+        """Stable ids (sorted) of the entities whose profile is flagged."""
+        return self.ids_array[self.taking_positions(flags)].tolist()
+
+    def taking_positions(self, flags: Sequence[bool] | np.ndarray) -> np.ndarray:
+        """Positions in `ids` (ascending) of the entities whose profile is flagged: one numpy
+        gather, so 20 items' fifty groups do not walk a province's 200,000 entities in Python."""
+        return np.flatnonzero(np.asarray(flags, dtype=bool)[self._index_array])
 
     @cached_property
-    def _positions(self) -> list[list[int]]:
-        """Each profile's positions in `ids`, ascending."""
-        out: list[list[int]] = [[] for _ in self.representatives]
-        for at, p in enumerate(self.index):
-            out[p].append(at)
+    def ids_array(self) -> np.ndarray:
+        """`ids` as a numpy array (of str objects), for gathering by positions."""
+        out = np.empty(len(self.ids), dtype=object)
+        out[:] = self.ids
         return out
+
+    @cached_property
+    def _index_array(self) -> np.ndarray:
+        return np.asarray(self.index, dtype=np.int64)
 
 
 def _number(things: Sequence[T], key: Callable[[T], tuple]) -> tuple[tuple[int, ...], list[T]]:

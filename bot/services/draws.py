@@ -171,13 +171,10 @@ async def load_inputs(
     visits = await store.history(conn, bureau_id)
     rectifying = await open_rectification_stable_ids(conn, bureau_id)  # special until closed
     inspectors = [i for _, i in registry.inspectors.values()]
-    membership = Membership.of_profiles(
-        env.items,
-        Profiles.of_rows(
-            env.items, registry.entities.rows, COLUMNS, from_row, rectifying, parsed_tags
-        ),
-        rectifying,
+    profiles = Profiles.of_rows(
+        env.items, registry.entities.rows, COLUMNS, from_row, rectifying, parsed_tags
     )
+    membership = Membership.of_profiles(env.items, profiles, rectifying)
     covered = covered_for(env.items, (), period, visits, membership=membership)
     item_frames = frames_for_period(
         env.items, (), inspectors, period, covered, membership=membership
@@ -194,6 +191,7 @@ async def load_inputs(
         target=target,
         cap_policy=env.cap_policy,
         departments=[i.department for i in env.items.items],
+        registry_ids=profiles.ids_array,
     )
     return DrawInputs(bureau, bureau_name, period, item_frames, frame, registry, dict(target or {}))
 

@@ -39,6 +39,10 @@ class FrameColumns:
             out.sort()
         return out
 
+    def seed(self, group: FrameGroup, eligible: Positions) -> None:
+        """Record the group's eligible positions, already known to whoever built the frame."""
+        self._eligible[id(group)] = eligible
+
     def eligible(self, group: FrameGroup) -> Positions:
         """The group's eligible entities."""
         got = self._eligible.get(id(group))
