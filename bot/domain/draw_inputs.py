@@ -162,7 +162,7 @@ def build_frame(
                 experts_required=f.experts_required,
             )
         )
-    placed = _placed(made, registry_ids)
+    placed = _placed(made, registry_ids, len(registry_ids) if registry_ids is not None else 0)
     if placed is not None:
         ids: list[str] = registry_ids[placed].tolist()  # type: ignore[index]
     else:
@@ -188,13 +188,16 @@ def build_frame(
     return frame
 
 
-def _placed(made: list[tuple[GroupFrame, FrameGroup]], registry_ids: object) -> np.ndarray | None:
+def _placed(
+    made: list[tuple[GroupFrame, FrameGroup]], registry_ids: object, size: int
+) -> np.ndarray | None:
     """Registry positions of the frame's entities (ascending), when every group brought its."""
     if registry_ids is None or any(g.positions is None for g, _ in made):
         return None
-    if not made:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate([g.positions for g, _ in made]))
+    taken = np.zeros(size, dtype=bool)
+    for g, _ in made:
+        taken[g.positions] = True
+    return np.flatnonzero(taken)
 
 
 def _seed_columns(
