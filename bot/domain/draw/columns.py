@@ -101,7 +101,11 @@ def prn_order(digests: list[bytes]) -> Positions:
     if not digests:
         return np.zeros(0, dtype=np.int64)
     words = np.frombuffer(b"".join(digests), dtype=">u8").reshape(-1, 4)
-    return np.lexsort(words.T[::-1])  # the last key is the primary one; lexsort is stable
+    order = np.argsort(words[:, 0], kind="stable")  # the first 64 bits decide all but ties
+    first = words[order, 0]
+    if len(first) > 1 and (first[1:] == first[:-1]).any():  # a tie there: all 256 bits
+        order = np.lexsort(words.T[::-1])  # the last key is the primary one; lexsort is stable
+    return order
 
 
 def ranks_of(order: Positions) -> Positions:

@@ -67,6 +67,7 @@ def fill_team(
         for key in sorted(recused):
             drop(key)
         team: list[str] = []
+        shared = seats > len(pools)  # seats from the last department's on draw from every list
         for s in range(seats):
             choice = pools[s : s + 1] if s < len(pools) else pools
             total = sum(p.total for p in choice)
@@ -75,7 +76,8 @@ def fill_team(
             key = locate(choice, draw(s) % total)
             first_avoided = key in avoid and not avoid.intersection(team)
             team.append(key)
-            drop(key)
+            if shared:  # else no later seat draws from this department's list
+                drop(key)
             if first_avoided:
                 for other in sorted(avoid):
                     drop(other)
