@@ -33,6 +33,11 @@ def test_prn_order_compares_digests_as_integers_and_breaks_ties_by_position() ->
     assert order.tolist() == expected
     assert ranks_of(order)[order].tolist() == list(range(len(digests)))
     assert prn_order([]).tolist() == []
+    distinct = [rng.randbytes(32) for _ in range(300)]  # no tie in the first 64 bits
+    expected = sorted(range(300), key=lambda p: distinct[p])
+    assert prn_order(distinct).tolist() == expected
+    same_start = [b"\x07" * 8 + rng.randbytes(24) for _ in range(50)]  # ties only there
+    assert prn_order(same_start).tolist() == sorted(range(50), key=lambda p: same_start[p])
 
 
 def test_first_by_rank_takes_the_lowest_ranks_in_order() -> None:
