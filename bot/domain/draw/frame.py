@@ -21,6 +21,9 @@ def _set(name: str, obj: object, value: object) -> None:
     object.__setattr__(obj, name, value)
 
 
+_object_setattr = object.__setattr__  # for the hot constructors: no frame of our own per field
+
+
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
@@ -53,8 +56,8 @@ class FrameEntity:
         if not stable_id or not isinstance(stable_id, str):
             raise ValueError("an entity needs a stable_id (a string)")
         entity = object.__new__(cls)
-        _set("stable_id", entity, stable_id)
-        _set("attributes", entity, _EMPTY)
+        _object_setattr(entity, "stable_id", stable_id)
+        _object_setattr(entity, "attributes", _EMPTY)
         return entity
 
 
@@ -175,10 +178,9 @@ class DrawFrame:
         if not self.bureau or not self.period:
             raise ValueError("a frame needs a bureau and a period")
         items = tuple(sorted(self.items, key=lambda i: i.item_id))
-        entities = tuple(sorted(self.entities, key=lambda e: e.stable_id))
+        entities = _by_stable_id(self.entities)
         inspectors = tuple(sorted(self.inspectors, key=lambda i: i.key))
         _unique((i.item_id for i in items), "item id")
-        _unique((e.stable_id for e in entities), "entity stable id")
         _unique((i.key for i in inspectors), "inspector key")
         pairs = {str(k): frozenset(v) for k, v in sorted(self.previous_pairs.items()) if v}
         _set("items", self, items)
@@ -186,6 +188,17 @@ class DrawFrame:
         _set("inspectors", self, inspectors)
         _set("previous_pairs", self, MappingProxyType(pairs))
         _check_references(self)
+
+
+def _by_stable_id(entities: Iterable[FrameEntity]) -> tuple[FrameEntity, ...]:
+    """The entities sorted by stable id, which must be unique (ValueError naming a repeat).
+    Ids already strictly ascending (a frame built from the registry) are both: one pass."""
+    entities = tuple(entities)
+    ids = [e.stable_id for e in entities]
+    if all(map(lt, ids, ids[1:])):
+        return entities
+    _unique(ids, "entity stable id")
+    return tuple(sorted(entities, key=lambda e: e.stable_id))
 
 
 def _sorted_unique(values: Iterable[str]) -> tuple[str, ...]:
