@@ -55,6 +55,8 @@ def fill_team(
     avoid: frozenset[str],
 ) -> list[str] | None:
     """Fill `seats` seats from `pools` (one per department), or None when a seat finds none."""
+    if seats <= len(pools) and not recused and not avoid:
+        return _own_lists(pools, seats, draw)
     removed: list[tuple[Pool, str]] = []
 
     def drop(key: str) -> None:
@@ -87,6 +89,18 @@ def fill_team(
             pool.add(key)
 
 
+def _own_lists(pools: Sequence[Pool], seats: int, draw: Callable[[int], int]) -> list[str] | None:
+    """`fill_team` when every seat draws from its own department's list and nobody is excluded:
+    no list changes, so nothing is removed or restored (the usual joint visit)."""
+    team = []
+    for s in range(seats):
+        pool = pools[s]
+        if not pool.total:
+            return None
+        team.append(pool.kth(draw(s) % pool.total))
+    return team
+
+
 class Staffing:
     """Loads, base cap and pools for one kind of inspector (staff or experts).
 
@@ -103,17 +117,24 @@ class Staffing:
         self.loads: dict[str, int] = {}
         self._groups: dict[tuple[str, frozenset[str]], CapPools] = {}
         self._groups_of: dict[str, list[CapPools]] = {}
+        self._shapes: dict[tuple[Sequence[str], Expertise], list[CapPools]] = {}
 
     def pools(self, departments: Sequence[str], expertise: Expertise, cap: int) -> list[Pool]:
         """The pools of the given departments under the given cap."""
-        return [
-            self._group(d, r).pool(cap, self.loads)
-            for d, r in zip(departments, expertise, strict=True)
-        ]
+        loads = self.loads
+        return [group.pool(cap, loads) for group in self._shape(departments, expertise)]
 
     def lowest_cap(self, departments: Sequence[str], expertise: Expertise) -> int:
         """The lowest cap under which each department has a qualified member available."""
-        return max(self._group(d, r).low + 1 for d, r in zip(departments, expertise, strict=True))
+        return max(group.low for group in self._shape(departments, expertise)) + 1
+
+    def _shape(self, departments: Sequence[str], expertise: Expertise) -> list[CapPools]:
+        """The groups of the given departments, looked up once per combination."""
+        shape = self._shapes.get((departments, expertise))
+        if shape is None:
+            shape = [self._group(d, r) for d, r in zip(departments, expertise, strict=True)]
+            self._shapes[(departments, expertise)] = shape
+        return shape
 
     def _group(self, department: str, expertise: frozenset[str]) -> CapPools:
         group = self._groups.get((department, expertise))
