@@ -24,8 +24,8 @@ teams without a bureau with a small, busy department paying one failed try per c
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from math import ceil
+from typing import NamedTuple
 
 from bot.domain.draw.frame import DrawFrame
 from bot.domain.draw.needs import Need
@@ -118,6 +118,7 @@ class Staffing:
         self._groups: dict[tuple[str, frozenset[str]], CapPools] = {}
         self._groups_of: dict[str, list[CapPools]] = {}
         self._shapes: dict[tuple[Sequence[str], Expertise], list[CapPools]] = {}
+        self.nobody = Team((), cap, PAIR_NONE)  # the team of a visit needing no seat of this kind
 
     def pools(self, departments: Sequence[str], expertise: Expertise, cap: int) -> list[Pool]:
         """The pools of the given departments under the given cap."""
@@ -158,9 +159,9 @@ def _uncapped(pools: Sequence[Pool]) -> bool:
     return all(p.total == len(p.members) for p in pools)
 
 
-@dataclass(frozen=True, slots=True)
-class Team:
-    """A staffed part of a visit: members in seat order, the cap used, the pair rule outcome."""
+class Team(NamedTuple):
+    """A staffed part of a visit: members in seat order, the cap used, the pair rule outcome
+    (a named tuple: two per visit)."""
 
     members: tuple[str, ...]
     cap: int
@@ -178,7 +179,7 @@ def staff_team(
 ) -> Team:
     """Try the base cap, then raised caps, keeping the pair rule; then the same without it."""
     if seats == 0:
-        return Team((), state.cap, PAIR_NONE)
+        return state.nobody
     rules = (True, False) if previous else (False,)
     for keep_pair in rules:
         avoid = previous if keep_pair else frozenset()
