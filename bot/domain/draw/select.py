@@ -65,9 +65,14 @@ def inspections_from(
     selections: list[Selection], rank: Callable[[str], int]
 ) -> list[tuple[str, list[str]]]:
     """(entity, sorted item ids) for every selected entity, in PRN order."""
-    items_of: dict[str, set[str]] = {}
+    items_of: dict[str, list[str]] = {}
     for sel in selections:
+        item = sel.item_id
         for sid in sel.selected:
-            items_of.setdefault(sid, set()).add(sel.item_id)
+            got = items_of.get(sid)
+            if got is None:
+                items_of[sid] = [item]
+            elif item not in got:  # a few items at most
+                got.append(item)
     ordered = sorted(items_of, key=rank)
     return [(sid, sorted(items_of[sid])) for sid in ordered]
