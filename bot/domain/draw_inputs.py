@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from operator import lt
 
 import numpy as np
 
@@ -145,13 +146,18 @@ def build_frame(
     """
     target = dict(target or {})
     departments = list(departments or (f.department for f in item_frames))
+    placed, ids = _placed([g for f in item_frames for g in f.groups], registry_ids)
+    placing = placed is not None  # then every group's eligible ids are ascending too
     made: list[tuple[GroupFrame, FrameGroup]] = []
     items = []
     for f in item_frames:
         groups = []
         for g in f.groups:
-            made.append((g, FrameGroup(g.group_id, g.quota, g.eligible, g.uncovered, target)))
-            groups.append(made[-1][1])
+            group = FrameGroup(
+                g.group_id, g.quota, g.eligible, g.uncovered, target, ascending=placing
+            )
+            made.append((g, group))
+            groups.append(group)
         items.append(
             FrameItem(
                 item_id=f.item_id,
@@ -162,10 +168,7 @@ def build_frame(
                 experts_required=f.experts_required,
             )
         )
-    placed = _placed(made, registry_ids, len(registry_ids) if registry_ids is not None else 0)
-    if placed is not None:
-        ids: list[str] = registry_ids[placed].tolist()  # type: ignore[index]
-    else:
+    if not placing:
         wanted = set().union(*(g.eligible for g, _ in made))
         ids = [sid for sid in entities if sid in wanted]
     if target:
@@ -182,6 +185,7 @@ def build_frame(
         inspectors=tuple(frame_inspectors(departments, inspectors)),
         previous_pairs=pairs,
         cap_policy=cap_policy or CapPolicy(),
+        references_known=placed is not None,  # the entities are the groups' union
     )
     if placed is not None:
         _seed_columns(frame, ids, placed, made, len(registry_ids))  # type: ignore[arg-type]
@@ -189,15 +193,21 @@ def build_frame(
 
 
 def _placed(
-    made: list[tuple[GroupFrame, FrameGroup]], registry_ids: object, size: int
-) -> np.ndarray | None:
-    """Registry positions of the frame's entities (ascending), when every group brought its."""
-    if registry_ids is None or any(g.positions is None for g, _ in made):
-        return None
-    taken = np.zeros(size, dtype=bool)
-    for g, _ in made:
+    groups: list[GroupFrame], registry_ids: np.ndarray | None
+) -> tuple[np.ndarray | None, list[str]]:
+    """Registry positions of the frame's entities and their ids, when every group brought its
+    positions and those ids are strictly ascending (as a registry read by stable id is);
+    else (None, [])."""
+    if registry_ids is None or any(g.positions is None for g in groups):
+        return None, []
+    taken = np.zeros(len(registry_ids), dtype=bool)
+    for g in groups:
         taken[g.positions] = True
-    return np.flatnonzero(taken)
+    placed = np.flatnonzero(taken)
+    ids: list[str] = registry_ids[placed].tolist()
+    if not all(map(lt, ids, ids[1:])):
+        return None, []
+    return placed, ids
 
 
 def _seed_columns(
