@@ -66,3 +66,21 @@ def test_entities_section_written_directly_is_canonical_json() -> None:
     for entities in ([], plain, with_attrs):
         ordered = sorted(entities, key=lambda e: e.stable_id)
         assert entities_canonical(ordered) == canonical_json(_entities_json(ordered))
+
+
+def test_all_eligible_behaves_as_the_frozenset_of_its_ids() -> None:
+    from bot.domain.draw.frame import AllEligible, FrameGroup
+
+    ids = tuple(f"e{i:03d}" for i in range(0, 60, 3))
+    view, plain = AllEligible(ids), frozenset(ids)
+    assert view == plain and plain == view and len(view) == len(plain)
+    assert hash(view) == hash(plain)
+    for probe in ("e000", "e003", "e001", "zzz", "", None, 3):
+        assert (probe in view) == (probe in plain)
+    assert view.intersection(["e003", "e004", "e057"]) == plain.intersection(
+        ["e003", "e004", "e057"]
+    )
+    assert view - {"e000"} == plain - {"e000"} and set(view) == set(plain)
+    group = FrameGroup("g", 2, ids, ids)  # every eligible entity uncovered: the view
+    assert isinstance(group.uncovered, AllEligible)
+    assert group == FrameGroup("g", 2, ids, frozenset(ids))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
+from functools import cached_property
 
 import numpy as np
 
@@ -27,10 +28,14 @@ class FrameColumns:
     def __init__(self, frame: DrawFrame) -> None:
         self.frame = frame
         self.ids: list[str] = [e.stable_id for e in frame.entities]
-        self.index: dict[str, int] = dict(zip(self.ids, range(len(self.ids)), strict=True))
         self._eligible: dict[int, Positions] = {}
         self._uncovered: dict[int, Positions] = {}
         self._effective: dict[int, Positions] = {}
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Stable id -> position (made only when some group's positions must be looked up)."""
+        return dict(zip(self.ids, range(len(self.ids)), strict=True))
 
     def positions(self, stable_ids: Iterable[str], count: int) -> Positions:
         """The positions of `count` stable ids of the frame, ascending."""

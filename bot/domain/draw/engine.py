@@ -98,11 +98,10 @@ def draw_with_seed(frame: DrawFrame, seed: bytes) -> DrawOutcome:
     cols = columns(frame)
     prns = prn_list(seed, cols.ids)  # in stable-id order, as the frame's positions
     by_prn = prn_order(prns)
-    order = list(map(cols.ids.__getitem__, by_prn.tolist()))
-    rank = ranks_of(by_prn)
-    selections = select_entities(frame, order, rank)
-    ranks, index = rank.tolist(), cols.index
-    inspections = inspections_from(selections, lambda sid: ranks[index[sid]])
+    at = by_prn.tolist()  # position of the entity of each rank
+    order = list(map(cols.ids.__getitem__, at))
+    selections, rank_of = select_entities(frame, order, ranks_of(by_prn))
+    inspections = inspections_from(selections, rank_of.__getitem__)
     needs = needs_for(frame, inspections)
     roster = Roster(frame)
     found = problems(roster, needs)
@@ -117,7 +116,7 @@ def draw_with_seed(frame: DrawFrame, seed: bytes) -> DrawOutcome:
             Inspection(
                 seq=seq,
                 entity=need.entity,
-                prn=prns[index[need.entity]].hex(),
+                prn=prns[at[rank_of[need.entity]]].hex(),
                 items=need.items,
                 departments=need.departments,
                 inspectors=team.members,

@@ -7,7 +7,8 @@ same frame always serialises to the same bytes and hashes to the same snapshot h
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import InitVar, dataclass, field
 from operator import lt
 from types import MappingProxyType
@@ -89,6 +90,42 @@ class FrameInspector:
         return self.kind is InspectorKind.EXPERT and self.active
 
 
+class AllEligible(Set[str]):
+    """A group's uncovered entities when that is every eligible one (no coverage history): a
+    read-only set over the sorted `eligible` tuple, membership by bisection, instead of a
+    frozenset copy of them all (5 million ids at nation scale). Equal to the same frozenset."""
+
+    __slots__ = ("_ids",)
+
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        self._ids = ids
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, str):
+            return False
+        at = bisect_left(self._ids, value)
+        return at < len(self._ids) and self._ids[at] == value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def intersection(self, other: Iterable[object]) -> frozenset:
+        """As `frozenset.intersection`."""
+        return frozenset(x for x in other if x in self)
+
+    @classmethod
+    def _from_iterable(cls, values: Iterable[str]) -> frozenset:
+        return frozenset(values)  # what the set operators (-, &, |) give
+
+    __hash__ = Set._hash
+
+    def __repr__(self) -> str:
+        return f"AllEligible({len(self._ids)} ids)"
+
+
 @dataclass(frozen=True, slots=True)
 class FrameGroup:
     """One target group (抽查对象分组) of an item: quota, eligible entities and the coverage state.
@@ -104,7 +141,7 @@ class FrameGroup:
     group_id: str
     quota: int
     eligible: tuple[str, ...]
-    uncovered: frozenset[str] = frozenset()
+    uncovered: Set[str] = frozenset()
     target: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ascending: InitVar[bool] = False
 
@@ -115,8 +152,8 @@ class FrameGroup:
             raise ValueError(f"group {self.group_id}: quota must not be negative")
         eligible = tuple(self.eligible) if ascending else _sorted_unique(self.eligible)
         _set("eligible", self, eligible)
-        if self.uncovered is self.eligible:  # every eligible entity uncovered: one set, no check
-            _set("uncovered", self, frozenset(eligible))
+        if self.uncovered is self.eligible:  # every eligible entity uncovered: a view of them
+            _set("uncovered", self, AllEligible(eligible))
         else:
             _set("uncovered", self, frozenset(self.uncovered).intersection(eligible))
         target = {str(k): tuple(sorted(set(v))) for k, v in sorted(self.target.items())}

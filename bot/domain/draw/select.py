@@ -36,11 +36,14 @@ def select_group(
     return first + first_by_rank(covered, rank, count - len(first))
 
 
-def select_entities(frame: DrawFrame, order: list[str], rank: Positions) -> list[Selection]:
+def select_entities(
+    frame: DrawFrame, order: list[str], rank: Positions
+) -> tuple[list[Selection], dict[str, int]]:
     """Every item's selection in every group, given the stable ids in PRN order and each frame
-    position's rank in it."""
+    position's rank in it; and the rank of every entity selected."""
     cols = columns(frame)
     out = []
+    rank_of: dict[str, int] = {}
     for item in frame.items:
         for group in item.groups:
             eligible = cols.effective(group)
@@ -48,6 +51,8 @@ def select_entities(frame: DrawFrame, order: list[str], rank: Positions) -> list
             if group.target:
                 uncovered = np.intersect1d(uncovered, eligible, assume_unique=True)
             taken = select_group(group.quota, eligible, uncovered, rank)
+            selected = tuple(map(order.__getitem__, taken))
+            rank_of.update(zip(selected, taken, strict=True))
             out.append(
                 Selection(
                     item.item_id,
@@ -55,10 +60,10 @@ def select_entities(frame: DrawFrame, order: list[str], rank: Positions) -> list
                     group.quota,
                     len(eligible),
                     len(uncovered) if group.uncovered else 0,
-                    tuple(map(order.__getitem__, taken)),
+                    selected,
                 )
             )
-    return out
+    return out, rank_of
 
 
 def inspections_from(
