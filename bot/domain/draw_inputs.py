@@ -254,13 +254,13 @@ def possible_problems(frame: DrawFrame) -> list[InspectionProblem]:
         if mask
     }
     failing = [mask for mask, need in needs.items() if problems(roster, [need])]
-    at = {sid: cols.index[sid] for sid in roster.recused if sid in cols.index}
-    suspects = {sid for sid, p in at.items() if shape[p]}
+    at = {sid: cols.position_of(sid) for sid in roster.recused}
+    suspects = {sid for sid, p in at.items() if p is not None and shape[p]}
     if failing:
         suspects.update(cols.ids[p] for p in np.flatnonzero(np.isin(shape, failing)).tolist())
     return problems(
         roster,
-        [for_entity(needs[int(shape[cols.index[sid]])], sid) for sid in sorted(suspects)],
+        [for_entity(needs[int(shape[cols.position_of(sid)])], sid) for sid in sorted(suspects)],
     )
 
 

@@ -11,6 +11,7 @@ frame means: positions are only another spelling of the same stable ids.
 from __future__ import annotations
 
 import base64
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -36,6 +37,11 @@ class FrameColumns:
     def index(self) -> dict[str, int]:
         """Stable id -> position (made only when some group's positions must be looked up)."""
         return dict(zip(self.ids, range(len(self.ids)), strict=True))
+
+    def position_of(self, stable_id: str) -> int | None:
+        """One entity's position (bisection in the sorted ids), None if not in the frame."""
+        at = bisect_left(self.ids, stable_id)
+        return at if at < len(self.ids) and self.ids[at] == stable_id else None
 
     def positions(self, stable_ids: Iterable[str], count: int) -> Positions:
         """The positions of `count` stable ids of the frame, ascending."""
