@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from bot.domain.models import Entity
+from bot.domain.models import Entity, Inspector
 from storage.bureaus import ensure_bureau
 from storage.db import Database, migrations
 from storage.entities import list_entities, upsert_entities
@@ -105,3 +105,26 @@ async def test_entities_read_back_exactly_as_written(db):
         got = await list_entities(conn, bid)
     assert [e.model_dump() for e in got] == [full.model_dump(), water.model_dump()]
     assert got[0] == full and isinstance(got[0].category, Category)
+
+
+def _by_entity(recusal) -> str:
+    return recusal.entity_stable_id
+
+
+async def test_inspectors_read_back_exactly_as_written(db):
+    from bot.domain.synthetic import generate_inspectors
+    from storage.inspectors import list_inspectors, upsert_inspectors
+
+    people = generate_inspectors(3, 60, [f"E{i:04d}" for i in range(40)])
+    assert any(p.recusals for p in people) and any(not p.active for p in people)
+    async with db.tx() as conn:
+        bureau = await ensure_bureau(conn, "t", "测试")
+        await upsert_inspectors(conn, bureau, people)
+    async with db.read() as conn:
+        got = [i for _, i in await list_inspectors(conn, bureau)]
+    expected = sorted(people, key=lambda p: p.key)
+    for g, e in zip(got, expected, strict=True):  # rebuilt without validation, yet the same
+        stored = {"expertise": sorted(e.expertise), "recusals": sorted(e.recusals, key=_by_entity)}
+        e = e.model_copy(update=stored)
+        assert g == e and g.kind is e.kind and g.key == e.key
+        assert Inspector.model_validate(g.model_dump()) == g
