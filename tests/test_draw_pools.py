@@ -81,6 +81,11 @@ def test_all_eligible_behaves_as_the_frozenset_of_its_ids() -> None:
         ["e003", "e004", "e057"]
     )
     assert view - {"e000"} == plain - {"e000"} and set(view) == set(plain)
+    other = ["e003", "x"]
+    assert view.union(other) == plain.union(other)
+    assert view.difference(other) == plain.difference(other)
+    assert view.issubset(plain | {"x"}) and view.issuperset(["e003"]) and not view.issuperset(other)
+    assert view.copy() == plain
     group = FrameGroup("g", 2, ids, ids)  # every eligible entity uncovered: the view
     assert isinstance(group.uncovered, AllEligible)
     assert group == FrameGroup("g", 2, ids, frozenset(ids))

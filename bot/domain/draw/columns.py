@@ -27,7 +27,7 @@ class FrameColumns:
     positions (all of them, the uncovered ones, and those passing a target's filter)."""
 
     def __init__(self, frame: DrawFrame) -> None:
-        self.frame = frame
+        self._entities = frame.entities  # not the frame: no cycle through its memo
         self.ids: list[str] = [e.stable_id for e in frame.entities]
         self._eligible: dict[int, Positions] = {}
         self._uncovered: dict[int, Positions] = {}
@@ -78,7 +78,7 @@ class FrameColumns:
             return self.eligible(group)
         got = self._effective.get(id(group))
         if got is None:
-            entities = self.frame.entities
+            entities = self._entities
             keep = [p for p in self.eligible(group).tolist() if group.matches(entities[p])]
             got = self._effective[id(group)] = np.array(keep, dtype=np.int64)
         return got

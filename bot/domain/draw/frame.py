@@ -116,6 +116,22 @@ class AllEligible(Set[str]):
         """As `frozenset.intersection`."""
         return frozenset(x for x in other if x in self)
 
+    def copy(self) -> frozenset:
+        """The same ids as a frozenset (for frozenset's other named methods, go through it)."""
+        return frozenset(self._ids)
+
+    def union(self, *others: Iterable[str]) -> frozenset:
+        return self.copy().union(*others)
+
+    def difference(self, *others: Iterable[object]) -> frozenset:
+        return self.copy().difference(*others)
+
+    def issubset(self, other: Iterable[object]) -> bool:
+        return self.copy().issubset(other)
+
+    def issuperset(self, other: Iterable[object]) -> bool:
+        return all(x in self for x in other)
+
     @classmethod
     def _from_iterable(cls, values: Iterable[str]) -> frozenset:
         return frozenset(values)  # what the set operators (-, &, |) give
