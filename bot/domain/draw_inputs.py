@@ -188,7 +188,7 @@ def build_frame(
         references_known=placed is not None,  # the entities are the groups' union
     )
     if placed is not None:
-        _seed_columns(frame, ids, placed, made, len(registry_ids))  # type: ignore[arg-type]
+        _seed_columns(frame, placed, made, len(registry_ids))  # type: ignore[arg-type]
     return frame
 
 
@@ -212,15 +212,13 @@ def _placed(
 
 def _seed_columns(
     frame: DrawFrame,
-    ids: list[str],
     placed: np.ndarray,
     made: list[tuple[GroupFrame, FrameGroup]],
     registry_size: int,
 ) -> None:
-    """Give the frame's columns each group's positions, mapped from the registry's."""
+    """Give the frame's columns each group's positions, mapped from the registry's (`_placed`
+    made sure the entities are in stable-id order, so the frame kept them as they are)."""
     cols = columns(frame)
-    if cols.ids != ids:  # the registry was not in stable-id order: let the columns look up
-        return
     to_frame = np.zeros(registry_size, dtype=np.int64)
     to_frame[placed] = np.arange(len(placed), dtype=np.int64)
     for source, group in made:

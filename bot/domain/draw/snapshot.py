@@ -30,7 +30,8 @@ SECTIONS = ("meta", "entities", "inspectors", "items", "previous_pairs")
 
 
 def encode_bitmap(ids: object, index: dict[str, int], size: int) -> dict:
-    """{"count", "bitmap"} for a set of stable ids over `size` entities in stable-id order."""
+    """{"count", "bitmap"} for a set of stable ids over `size` entities in stable-id order: the
+    plain definition, kept for the test vectors; a draw writes them with `columns.bitmap`."""
     ids = list(ids)
     marks = bytearray(b"0" * (size + (-size) % 8))
     deque(map(marks.__setitem__, map(index.__getitem__, ids), repeat(ord("1"))), maxlen=0)
