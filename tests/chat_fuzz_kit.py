@@ -43,11 +43,44 @@ NUMBERS = [
     "0", "-1", "12.5", "1e9", "NaN", "inf", "0x1F", "²", "١٢", "１２", "99999999999999999999",
     "2026-02-30", "2027Q9", "2027-13", "2027H3", "#12", "3/4",
 ]  # fmt: skip
-LONG = "字" * 4096  # the longest message Telegram delivers
+
+
+class _NamedStr(str):
+    """A long text that prints as the expression that made it (see `named`)."""
+
+    name: str
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def _repr_pretty_(self, p, cycle: bool) -> None:  # noqa: ANN001 (hypothesis's printer)
+        p.text(self.name)
+
+
+class _NamedBytes(bytes):
+    """A big file body that prints as the expression that made it (see `named`)."""
+
+    name: str
+    __repr__ = _NamedStr.__repr__
+    _repr_pretty_ = _NamedStr._repr_pretty_
+
+
+def named(value: str | bytes, name: str) -> str | bytes:
+    """`value`, equal to it in every way, but printed as `name`: a failing example that holds
+    the 4,096-character texts and the 20 MB file is then a few lines, and the error above it
+    stays in sight in a CI log that keeps only its tail."""
+    out = (_NamedStr if isinstance(value, str) else _NamedBytes)(value)
+    out.name = name
+    return out
+
+
+LONG = named("字" * 4096, "LONG")  # the longest message Telegram delivers
 NASTY = [
     "\x00", "\u200b", "\u202e反转", "\t\n\r", "'; DROP TABLE draws; --", "1 OR 1=1",
-    "<b>粗体</b>", "</a>", "&amp;", "{name}", "%s%s%n", "\\x00", "🙂🙃🧧" * 30, "𠀀𪚥",
-    "a" * 4096, LONG, "🎉" * 2048, "\n" * 60 + "x", "是", "否", "/", "//", "@bot",
+    "<b>粗体</b>", "</a>", "&amp;", "{name}", "%s%s%n", "\\x00",
+    named("🙂🙃🧧" * 30, "'🙂🙃🧧' * 30"), "𠀀𪚥", named("a" * 4096, "'a' * 4096"), LONG,
+    named("🎉" * 2048, "'🎉' * 2048"),
+    named("\n" * 60 + "x", "'\\n' * 60 + 'x'"), "是", "否", "/", "//", "@bot",
 ]  # fmt: skip
 TEXT = st.one_of(st.text(max_size=40), st.sampled_from(NUMBERS + NASTY))
 # read-only commands a person may send in the middle of any flow (/lang is tested on its own:
@@ -127,12 +160,16 @@ def sweep(n: int, data: Sequence[str] = (), *, free_text: Sequence[int] = ()) ->
     test runs besides the random ones, so no value of the lists above is left to chance."""
     texts = [("text", x) for x in NUMBERS + NASTY]
     others = [("cmd", f"/{c} {a}") for c, a in zip(COMMANDS, NUMBERS + NASTY, strict=False)]
-    others += [("cmd", f"/{c} {LONG[: 4094 - len(c)]}") for c in COMMANDS]  # 4,096 in all
+    others += [  # 4,096 characters each
+        ("cmd", named(f"/{c} {LONG[: 4094 - len(c)]}", f"'/{c} ' + LONG[:{4094 - len(c)}]"))
+        for c in COMMANDS
+    ]
     others += [("forged", f"{p}:{x}") for p in PREFIXES for x in ("²", "99999999999999999999")]
     others += [("data", d) for d in data]
     others += [("file", (name, BODIES[i % len(BODIES)], MIMES[i % len(MIMES)], None))
                for i, name in enumerate(NAMED)]  # fmt: skip
-    others += [("file", ("big.pdf", b"%PDF" + bytes(BIG), "application/pdf", LONG[:1024]))]
+    big = named(b"%PDF" + bytes(BIG), "b'%PDF' + bytes(BIG)")
+    others += [("file", ("big.pdf", big, "application/pdf", named(LONG[:1024], "LONG[:1024]")))]
     others += [("photo", p) for p in PHOTOS] + [("sticker", "👍")]
     others += [("location", (lat, lon)) for lat, lon in zip(*LOCATIONS, strict=True)]
     out: list[list] = [[] for _ in range(n)]

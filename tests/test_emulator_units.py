@@ -136,6 +136,25 @@ async def test_wait_reply_contains_edits_and_timeout_transcript(emu) -> None:
         BotAPIEmulator("no-token")
 
 
+async def test_a_wait_that_times_out_says_so_last_and_clips_the_transcript(emu) -> None:
+    u = emu.user(111, "张三")
+    for n in range(40):
+        await u.send(f"第{n}条")
+    await _post(emu, "sendMessage", chat_id=111, text="长" * 4000 + "\n第二行")
+    assert (await u.wait_reply()).text.startswith("长")
+    await u.send("最后")
+    await _post(emu, "sendMessage", chat_id=111, text="别的")
+    with pytest.raises(TimeoutError) as err:
+        await u.wait_reply(timeout=0.05, contains="不会来")
+    lines = str(err.value).splitlines()
+    assert lines[0].startswith("no new bot message containing '不会来' in chat 张三 (111)")
+    assert lines[-1] == f"(waited for: {lines[0]})"  # a log that keeps only its tail says it
+    assert lines[1] == "── last 30 of 43 events ──" and len(lines) == 30 + 3
+    assert "  张三: 第12条" not in lines and lines[2] == "  张三: 第13条"
+    assert all(len(line) <= 162 for line in lines[2:-1]) and "长" * 200 not in str(err.value)
+    assert lines[-3] == "  张三: 最后" and lines[-2].startswith("▶ bot #")  # looked at, not it
+
+
 async def test_subscribe_sees_lines_and_render_indents(emu) -> None:
     lines: list[tuple[int, str]] = []
     stop = emu.subscribe(lambda chat_id, line: lines.append((chat_id, line)))

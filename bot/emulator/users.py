@@ -17,6 +17,7 @@ from bot.emulator.state import BotMessage, CallbackQueryState, ChatState, now_un
 if TYPE_CHECKING:
     from bot.emulator.emulator import BotAPIEmulator
 
+TIMEOUT_TAIL = 30  # transcript lines a wait's TimeoutError shows
 _STICKER_BYTES = (  # a 1x1 lossless WebP
     b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00"
     b"\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
@@ -54,6 +55,19 @@ class _ChatView:
     def render_transcript(self) -> str:
         return self._emu.render_transcript(self._chat.id)
 
+    def _timeout_report(self, what: str, timeout: float, tail: int = TIMEOUT_TAIL) -> str:
+        """What was waited for, the chat's last `tail` transcript lines (each clipped; ▶ marks
+        those this wait looked at and found wanting), and what was waited for again: a log that
+        keeps only its last lines still says what went wrong."""
+        head = f"{what} in chat {self._chat.display_name} ({self._chat.id}) within {timeout}s"
+        events = self._chat.events
+        lines = [f"── last {min(tail, len(events))} of {len(events)} events ──"]
+        for ev in events[-tail:]:
+            mark = "▶ " if ev.seq > self._cursor else "  "
+            line = ev.line.replace("\n", " ⏎ ")
+            lines.append(mark + (line if len(line) <= 160 else line[:157] + "…"))
+        return "\n".join([head, *lines, f"(waited for: {head})"])
+
     def _mark(self) -> None:
         self._cursor = len(self._chat.events)
 
@@ -77,11 +91,8 @@ class _ChatView:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 what = "message or edit" if wait_edit else "message"
-                cond = f" containing {contains!r}" if contains is not None else ""
-                raise TimeoutError(
-                    f"no new bot {what}{cond} in chat {self._chat.display_name} "
-                    f"({self._chat.id}) within {timeout}s\n{self.render_transcript()}"
-                )
+                cond = f" containing {contains[:80]!r}" if contains is not None else ""
+                raise TimeoutError(self._timeout_report(f"no new bot {what}{cond}", timeout))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), remaining)
 
