@@ -66,7 +66,7 @@ def fill_team(
                 return
 
     try:
-        for key in sorted(recused):
+        for key in sorted(recused) if recused else ():
             drop(key)
         team: list[str] = []
         shared = seats > len(pools)  # seats from the last department's on draw from every list
@@ -120,17 +120,9 @@ class Staffing:
         self._shapes: dict[tuple[Sequence[str], Expertise], list[CapPools]] = {}
         self.nobody = Team((), cap, PAIR_NONE)  # the team of a visit needing no seat of this kind
 
-    def pools(self, departments: Sequence[str], expertise: Expertise, cap: int) -> list[Pool]:
-        """The pools of the given departments under the given cap."""
-        loads = self.loads
-        return [group.pool(cap, loads) for group in self._shape(departments, expertise)]
-
-    def lowest_cap(self, departments: Sequence[str], expertise: Expertise) -> int:
-        """The lowest cap under which each department has a qualified member available."""
-        return max(group.low for group in self._shape(departments, expertise)) + 1
-
-    def _shape(self, departments: Sequence[str], expertise: Expertise) -> list[CapPools]:
-        """The groups of the given departments, looked up once per combination."""
+    def shape(self, departments: Sequence[str], expertise: Expertise) -> list[CapPools]:
+        """The groups of the given departments (one `CapPools` each, whose `pool(cap, loads)`
+        is the department's pool under a cap), looked up once per combination."""
         shape = self._shapes.get((departments, expertise))
         if shape is None:
             shape = [self._group(d, r) for d, r in zip(departments, expertise, strict=True)]
@@ -153,6 +145,15 @@ class Staffing:
             self.loads[key] = load + 1
             for group in self._groups_of.get(key, ()):
                 group.moved(key, load)
+
+
+def _lowest_cap(shape: Sequence[CapPools]) -> int:
+    """The lowest cap under which each department has a qualified member available."""
+    low = -1
+    for group in shape:
+        if group.low > low:
+            low = group.low
+    return low + 1
 
 
 def _uncapped(pools: Sequence[Pool]) -> bool:
@@ -180,12 +181,13 @@ def staff_team(
     """Try the base cap, then raised caps, keeping the pair rule; then the same without it."""
     if seats == 0:
         return state.nobody
+    shape, loads = state.shape(departments, expertise), state.loads
     rules = (True, False) if previous else (False,)
     for keep_pair in rules:
         avoid = previous if keep_pair else frozenset()
-        cap = max(state.cap, state.lowest_cap(departments, expertise))
+        cap = max(state.cap, _lowest_cap(shape))
         while True:
-            pools = state.pools(departments, expertise, cap)
+            pools = [group.pool(cap, loads) for group in shape]
             members = fill_team(pools, seats, draw, recused, avoid)
             if members is not None:
                 outcome = PAIR_NONE if not previous else PAIR_KEPT if keep_pair else PAIR_WAIVED
@@ -229,6 +231,8 @@ def match_inspection(
         recused,
         previous,
     )
+    if not need.expert_seats:  # most visits: no expert seat, so no hash to prepare
+        return team, experts.nobody
     helpers = staff_team(
         experts,
         (EXPERT_POOL,),

@@ -77,7 +77,10 @@ class FenwickPool:
         """The k-th (0-based) available member in key order."""
         if not 0 <= k < self.total:
             raise IndexError(k)
-        pos, rest, step, tree, n = 0, k, self._top, self.tree, len(self.members)
+        n = len(self.members)
+        if self.total == n:  # everyone available (a pool under a cap nobody has reached yet)
+            return self.members[k]
+        pos, rest, step, tree = 0, k, self._top, self.tree
         while step:
             nxt = pos + step
             if nxt <= n and tree[nxt] <= rest:
@@ -135,12 +138,14 @@ class CapPools:
 
     def moved(self, key: str, load: int) -> None:
         """Member `key` went from `load` to `load + 1`."""
-        counts = self.counts
-        counts[load] -= 1
-        counts[load + 1] = counts.get(load + 1, 0) + 1
-        if load == self.low and not counts[load]:
-            self.low = load + 1
-        self.high = max(self.high, load + 1)
-        pool = self.by_cap.get(load + 1)
+        counts, up = self.counts, load + 1
+        left = counts[load] - 1
+        counts[load] = left
+        counts[up] = counts.get(up, 0) + 1
+        if not left and load == self.low:
+            self.low = up
+        if up > self.high:
+            self.high = up
+        pool = self.by_cap.get(up)
         if pool is not None:
             pool.remove(key)
