@@ -1,6 +1,6 @@
 """The outbox dispatcher (发件箱发送): sends due outbox rows at Telegram's pace, each row once.
 
-Overall pace comes from PTB's AIORateLimiter (30/s, 20/min per group); this adds about one message a
+Overall pace comes from PTB's AIORateLimiter (29/s, 20/min per group); this adds about one message a
 second per private chat, honours `retry_after` on 429, retries 5xx and failed connections with
 backoff, marks a chat that blocked the bot as undeliverable and tells the coordinators, and splits
 long texts. A row is marked `sending` only when its request is about to leave (after the rate

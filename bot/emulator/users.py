@@ -75,7 +75,7 @@ class _ChatView:
                          wait_edit: bool = False) -> BotMessage:
         """The next bot message in this chat after this handle's last action (or last
         wait_reply). With wait_edit=True an edit counts too; `contains` skips messages whose
-        text or caption lacks that substring. TimeoutError carries the chat's transcript."""
+        text or caption lacks that substring. TimeoutError carries the chat's last lines."""
         kinds = ("bot", "edit") if wait_edit else ("bot",)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

@@ -231,7 +231,7 @@ def match_inspection(
         recused,
         previous,
     )
-    if not need.expert_seats:  # most visits: no expert seat, so no hash to prepare
+    if not need.expert_seats:  # most visits: no expert seat, nothing to try
         return team, experts.nobody
     helpers = staff_team(
         experts,
