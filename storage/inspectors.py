@@ -108,9 +108,6 @@ async def list_inspectors(
     return [(loaded[key][0], _inspector(*loaded[key][1:])) for key in sorted(loaded)]
 
 
-_KINDS = {k.value: k for k in InspectorKind}
-
-
 def _inspector(row: tuple, recusals: set[tuple[str, str]]) -> Inspector:
     """An Inspector from its row (COLUMNS order) and recusals. Rows were validated when they
     were written (every write goes through an Inspector), so they are rebuilt without
@@ -125,7 +122,7 @@ def _inspector(row: tuple, recusals: set[tuple[str, str]]) -> Inspector:
         expertise=json.loads(expertise),
         region=region,
         years_of_service=years,
-        kind=_KINDS[kind],
+        kind=InspectorKind(kind),
         active=bool(active),
         recusals=[
             Recusal.model_construct(entity_stable_id=s, reason=r) for s, r in sorted(recusals)

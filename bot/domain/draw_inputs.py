@@ -252,13 +252,15 @@ def possible_problems(frame: DrawFrame) -> list[InspectionProblem]:
         if mask
     }
     failing = [mask for mask, need in needs.items() if problems(roster, [need])]
-    at = {sid: cols.position_of(sid) for sid in roster.recused}
-    suspects = {sid for sid, p in at.items() if p is not None and shape[p]}
+    suspects: dict[str, int] = {}  # stable id -> frame position
+    for sid in roster.recused:
+        p = cols.position_of(sid)
+        if p is not None and shape[p]:
+            suspects[sid] = p
     if failing:
-        suspects.update(cols.ids[p] for p in np.flatnonzero(np.isin(shape, failing)).tolist())
+        suspects.update((cols.ids[p], p) for p in np.flatnonzero(np.isin(shape, failing)).tolist())
     return problems(
-        roster,
-        [for_entity(needs[int(shape[cols.position_of(sid)])], sid) for sid in sorted(suspects)],
+        roster, [for_entity(needs[int(shape[p])], sid) for sid, p in sorted(suspects.items())]
     )
 
 

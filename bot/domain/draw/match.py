@@ -149,11 +149,7 @@ class Staffing:
 
 def _lowest_cap(shape: Sequence[CapPools]) -> int:
     """The lowest cap under which each department has a qualified member available."""
-    low = -1
-    for group in shape:
-        if group.low > low:
-            low = group.low
-    return low + 1
+    return max(group.low for group in shape) + 1
 
 
 def _uncapped(pools: Sequence[Pool]) -> bool:
